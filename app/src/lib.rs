@@ -1,0 +1,83 @@
+//! What people see: the Leptos pages, their components and the server functions they call.
+//!
+//! Built twice: with `ssr` into the server (rendering pages, running server functions) and with
+//! `hydrate` into the browser bundle. Server functions are thin: they find the signed-in actor
+//! and call an operation in `domain::ops`.
+
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+pub mod sf;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    ParamSegment, SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::i18n::{provide_lang, t};
+use domain::Msg;
+
+/// The HTML document around the app (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0f766e"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_lang();
+    view! {
+        <Stylesheet id="sarafan" href="/pkg/sarafan.css"/>
+        <Title text=t(Msg::AppName)/>
+        <Meta name="description" content=t(Msg::AppTagline)/>
+        <Link rel="prefetch" href="/offline.html"/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=StaticSegment("login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("setup"), ParamSegment("token")) view=pages::auth::SetupPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("invite"), ParamSegment("token")) view=pages::auth::InvitePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("campaigns") view=pages::campaigns::CampaignsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view=pages::campaigns::CampaignPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("partners") view=pages::partners::PartnersPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("partners"), ParamSegment("id")) view=pages::partners::PartnerPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The browser entry point: hydrates the server-rendered page and registers the service worker.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
+}

@@ -1,0 +1,96 @@
+//! The home page: the marketer's campaign overview; staff and reception see their start page.
+
+use domain::format;
+use domain::types::Role;
+use domain::{Lang, Msg};
+use leptos::prelude::*;
+
+use crate::components::{ErrorBox, Layout};
+use crate::i18n::{t, use_lang};
+use crate::sf::{get_me, overview};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(m)) if m.role == Role::Marketer => view! { <MarketerHome/> }.into_any(),
+                    Ok(Some(m)) if m.role == Role::StoreStaff => view! {
+                        <Layout title=Msg::StaffHomeTitle>
+                            <div class="card stack">
+                                <p class="kpi-value">{m.store_name.clone().unwrap_or_default()}</p>
+                                <p class="muted">{t(Msg::ComingSoon)}</p>
+                            </div>
+                        </Layout>
+                    }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <Layout title=Msg::ReceptionHomeTitle>
+                            <p class="muted">{t(Msg::ComingSoon)}</p>
+                        </Layout>
+                    }.into_any(),
+                    _ => view! { <Layout title=Msg::HomeTitle>{()}</Layout> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MarketerHome() -> impl IntoView {
+    let data = Resource::new(|| (), |_| overview());
+    let lang = use_lang();
+    view! {
+        <Layout title=Msg::HomeTitle roles=&[Role::Marketer]>
+            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(o) => view! {
+                            <div class="grid">
+                                <Kpi value=o.campaigns.len().to_string() label=Msg::Campaigns href="/campaigns"/>
+                                <Kpi value=o.partners.to_string() label=Msg::Partners href="/partners"/>
+                                <Kpi value=o.stores.to_string() label=Msg::Stores href="/partners"/>
+                                <Kpi value=o.people.to_string() label=Msg::People href="/people"/>
+                            </div>
+                            {if o.campaigns.is_empty() {
+                                view! { <p class="empty">{t(Msg::HomeNoCampaigns)}" "<a href="/campaigns">{t(Msg::NewCampaign)}</a></p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="grid">
+                                        {o.campaigns.into_iter().map(|c| campaign_card(c, lang)).collect_view()}
+                                    </div>
+                                }.into_any()
+                            }}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Layout>
+    }
+}
+
+fn campaign_card(c: domain::model::Campaign, lang: Lang) -> impl IntoView {
+    view! {
+        <a class="card stack" href=format!("/campaigns/{}", c.id)>
+            <div class="row">
+                <strong>{c.name.clone()}</strong>
+                <span class=format!("badge badge-{}", c.status)>{c.status.msg().text(lang)}</span>
+            </div>
+            <p class="muted">{format::date(c.start_date, lang)}" — "{format::date(c.end_date, lang)}</p>
+            <p>{Msg::FaceValue.text(lang)}": "<strong>{format::money(c.face_value, lang)}</strong></p>
+            <p>{Msg::CostTotal.text(lang)}": "{format::money(c.cost_total, lang)}</p>
+        </a>
+    }
+}
+
+#[component]
+fn Kpi(value: String, label: Msg, href: &'static str) -> impl IntoView {
+    view! {
+        <a class="card kpi" href=href>
+            <span class="kpi-value">{value}</span>
+            <span class="kpi-label">{t(label)}</span>
+        </a>
+    }
+}

@@ -1,0 +1,111 @@
+//! Clinic settings, open sessions and API tokens.
+
+use domain::types::Role;
+use domain::{DomainError, Msg};
+use leptos::prelude::*;
+
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
+use crate::i18n::{t, use_lang};
+use crate::sf::{
+    CreateToken, EndSession, RevokeToken, SaveSettings, get_settings, list_sessions, list_tokens,
+};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let save = ServerAction::<SaveSettings>::new();
+    let end = ServerAction::<EndSession>::new();
+    let create_token = ServerAction::<CreateToken>::new();
+    let revoke_token = ServerAction::<RevokeToken>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    let tokens = Resource::new(
+        move || (create_token.version().get(), revoke_token.version().get()),
+        |_| list_tokens(),
+    );
+    let error = action_error(save);
+    let saved = action_ok(save);
+    let token_error = action_error(create_token);
+    let lang = use_lang();
+    let form_error =
+        Signal::derive(move || error.get().filter(|e: &DomainError| e.fields().is_empty()));
+    view! {
+        <Layout title=Msg::Settings roles=&[Role::Marketer]>
+            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match (settings.await, sessions.await, tokens.await) {
+                        (Ok(s), Ok(sessions), Ok(tokens)) => view! {
+                            <section class="card stack">
+                                <ActionForm action=save attr:class="stack">
+                                    <FormError error=form_error/>
+                                    <Field label=Msg::ClinicName name="name" error_key="clinic_name" value=s.name.clone() required=true error/>
+                                    <Field label=Msg::Address name="address" value=s.address.clone() error/>
+                                    <Field label=Msg::Phone name="phone" kind="tel" value=s.phone.clone() error/>
+                                    <Field label=Msg::PublicUrl name="public_url" kind="url" value=s.public_url.clone() placeholder="https://promo.clinic.ru" error/>
+                                    <Field label=Msg::TimeZone name="time_zone" value=s.time_zone.clone() error/>
+                                    <p class="muted">{t(Msg::Currency)}": "{s.currency.clone()}</p>
+                                    {move || saved.get().then(|| view! { <p class="notice">{t(Msg::Saved)}</p> })}
+                                    <button type="submit" class="btn btn-primary">{t(Msg::Save)}</button>
+                                </ActionForm>
+                            </section>
+                            <section class="card stack">
+                                <h2>{t(Msg::Sessions)}</h2>
+                                <div class="table-wrap"><table class="table">
+                                    <tbody>
+                                        {sessions.into_iter().map(|s| view! {
+                                            <tr>
+                                                <td>{s.person_name}<br/><span class="muted">{s.role.msg().text(lang)}</span></td>
+                                                <td class="muted">{s.user_agent.unwrap_or_default().chars().take(60).collect::<String>()}</td>
+                                                <td>{s.created_at.get(..10).map(str::to_owned).unwrap_or_default()}</td>
+                                                <td>{(!s.current).then(|| view! {
+                                                    <ActionForm action=end>
+                                                        <input type="hidden" name="id" value=s.id/>
+                                                        <button type="submit" class="btn btn-small btn-danger">{t(Msg::EndSession)}</button>
+                                                    </ActionForm>
+                                                })}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table></div>
+                            </section>
+                            <section class="card stack">
+                                <h2>{t(Msg::ApiTokens)}</h2>
+                                {move || create_token.value().get().and_then(|r| r.ok()).map(|secret| view! {
+                                    <div class="notice stack"><p>{t(Msg::TokenShownOnce)}</p><code class="token">{secret}</code></div>
+                                })}
+                                <FormError error=token_error/>
+                                <ActionForm action=create_token attr:class="row">
+                                    <Field label=Msg::PersonName name="name" required=true error=token_error/>
+                                    <div class="field">
+                                        <label for="f-token-role">{t(Msg::Role)}</label>
+                                        <select id="f-token-role" name="role">
+                                            {[Role::Marketer, Role::Reception].into_iter().map(|r| view! { <option value=r.as_str()>{r.msg().text(lang)}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <button type="submit" class="btn">{t(Msg::NewToken)}</button>
+                                </ActionForm>
+                                <ul>
+                                    {tokens.into_iter().map(|k| view! {
+                                        <li class="row">
+                                            <span>{k.name}" · "{k.role.msg().text(lang)}" · "{k.created_at.get(..10).map(str::to_owned).unwrap_or_default()}</span>
+                                            {if k.revoked {
+                                                view! { <span class="badge badge-revoked">{t(Msg::Revoked)}</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=revoke_token>
+                                                        <input type="hidden" name="id" value=k.id/>
+                                                        <button type="submit" class="btn btn-small btn-danger">{t(Msg::Revoke)}</button>
+                                                    </ActionForm>
+                                                }.into_any()
+                                            }}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        }.into_any(),
+                        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Layout>
+    }
+}

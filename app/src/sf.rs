@@ -1,0 +1,406 @@
+//! Server functions: the pages' only way to the server. Each one finds the signed-in actor and
+//! calls an operation in `domain::ops`, which checks the role and the store.
+
+use domain::model::*;
+use leptos::prelude::*;
+
+use crate::error::AppResult;
+#[cfg(feature = "ssr")]
+use crate::ssr;
+#[cfg(feature = "ssr")]
+use domain::ops;
+
+/// Runs an operation with the signed-in actor and turns a refusal into the wire error.
+#[cfg(feature = "ssr")]
+macro_rules! with_actor {
+    (|$st:ident, $a:ident| $body:expr) => {{
+        let r: Result<_, domain::DomainError> = async {
+            let ($st, $a) = ssr::actor().await?;
+            #[allow(unused_variables)]
+            let _ = (&$st, &$a);
+            $body
+        }
+        .await;
+        r.map_err(crate::error::AppError::from)
+    }};
+}
+
+/// Parses an id from a form `<select>` ("" means none).
+#[cfg(feature = "ssr")]
+fn opt_id(field: &str, s: &str) -> Result<Option<i64>, domain::DomainError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| domain::DomainError::field(field, domain::ErrorCode::InvalidChoice))
+}
+
+// ---------- who am I, sign-in, setup, invites ----------
+
+#[server(prefix = "/sf")]
+pub async fn get_me() -> AppResult<Option<Me>> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    match ssr::actor_from_headers(&st.db, &parts.headers).await? {
+        Some(a) if a.user_id.is_some() => Ok(Some(ops::people::me(&st.db, &a).await?)),
+        _ => Ok(None),
+    }
+}
+
+#[server(prefix = "/sf")]
+pub async fn login(email: String, password: String) -> AppResult<()> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let secret = domain::auth::login(
+        &st.db,
+        &email,
+        &password,
+        &client,
+        ssr::user_agent(&parts).as_deref(),
+    )
+    .await?;
+    ssr::set_cookie(&ssr::session_cookie(&secret, st.secure_cookies));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/sf")]
+pub async fn logout() -> AppResult<()> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    if let Some(secret) = ssr::cookie(&parts.headers, ssr::SESSION_COOKIE) {
+        domain::auth::end_session_by_secret(&st.db, secret).await?;
+    }
+    ssr::set_cookie(&ssr::clear_session_cookie(st.secure_cookies));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(prefix = "/sf")]
+pub async fn setup_link_valid(token: String) -> AppResult<bool> {
+    let st = ssr::state()?;
+    Ok(domain::auth::setup_token_valid(&st.db, &token).await?)
+}
+
+#[server(prefix = "/sf")]
+pub async fn complete_setup(
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+) -> AppResult<()> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let secret = domain::auth::complete_setup(
+        &st.db,
+        &token,
+        &name,
+        &email,
+        &password,
+        &client,
+        ssr::user_agent(&parts).as_deref(),
+    )
+    .await?;
+    ssr::set_cookie(&ssr::session_cookie(&secret, st.secure_cookies));
+    leptos_axum::redirect("/settings");
+    Ok(())
+}
+
+#[server(prefix = "/sf")]
+pub async fn invite_preview(token: String) -> AppResult<InviteInfo> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    Ok(
+        ops::people::invite_preview(&st.db, &token, &ssr::client_addr(&parts, st.trust_proxy))
+            .await?,
+    )
+}
+
+#[server(prefix = "/sf")]
+pub async fn accept_invite(token: String) -> AppResult<()> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let secret =
+        ops::people::accept_invite(&st.db, &token, &client, ssr::user_agent(&parts).as_deref())
+            .await?;
+    ssr::set_cookie(&ssr::session_cookie(&secret, st.secure_cookies));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+// ---------- overview ----------
+
+/// What the marketer's home shows.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OverviewData {
+    pub campaigns: Vec<Campaign>,
+    pub partners: usize,
+    pub stores: usize,
+    pub people: usize,
+    pub pending_invites: usize,
+}
+
+#[server(prefix = "/sf")]
+pub async fn overview() -> AppResult<OverviewData> {
+    with_actor!(|st, a| {
+        a.require_marketer()?;
+        Ok(OverviewData {
+            campaigns: ops::campaigns::list(&st.db, &a).await?,
+            partners: ops::partners::list_partners(&st.db, &a).await?.len(),
+            stores: ops::partners::list_stores(&st.db, &a, None).await?.len(),
+            people: ops::people::list_people(&st.db, &a).await?.len(),
+            pending_invites: ops::people::list_invites(&st.db, &a)
+                .await?
+                .iter()
+                .filter(|i| i.state == InviteState::Pending)
+                .count(),
+        })
+    })
+}
+
+// ---------- campaigns ----------
+
+#[server(prefix = "/sf")]
+pub async fn list_campaigns() -> AppResult<Vec<Campaign>> {
+    with_actor!(|st, a| ops::campaigns::list(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn get_campaign(id: i64) -> AppResult<Campaign> {
+    with_actor!(|st, a| ops::campaigns::get(&st.db, &a, id).await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sf")]
+pub async fn save_campaign(
+    id: Option<i64>,
+    name: String,
+    start_date: String,
+    end_date: String,
+    face_value: String,
+    valid_until: String,
+    terms: String,
+    status: String,
+    partner_ids: Option<Vec<i64>>,
+) -> AppResult<Campaign> {
+    let input = CampaignInput {
+        name,
+        start_date,
+        end_date,
+        face_value,
+        face_value_kopecks: None,
+        valid_until,
+        terms,
+        status,
+        partner_ids: partner_ids.unwrap_or_default(),
+    };
+    let created = with_actor!(|st, a| match id {
+        Some(id) => ops::campaigns::update(&st.db, &a, id, &input).await,
+        None => ops::campaigns::create(&st.db, &a, &input).await,
+    })?;
+    if id.is_none() {
+        leptos_axum::redirect(&format!("/campaigns/{}", created.id));
+    }
+    Ok(created)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_costs(campaign_id: i64) -> AppResult<Vec<Cost>> {
+    with_actor!(|st, a| ops::campaigns::costs(&st.db, &a, campaign_id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn add_cost(
+    campaign_id: i64,
+    category: String,
+    amount: String,
+    spent_on: String,
+    note: String,
+) -> AppResult<Cost> {
+    let input = CostInput {
+        category,
+        amount,
+        amount_kopecks: None,
+        spent_on,
+        note,
+    };
+    with_actor!(|st, a| ops::campaigns::add_cost(&st.db, &a, campaign_id, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn delete_cost(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::campaigns::delete_cost(&st.db, &a, id).await)
+}
+
+// ---------- partners and stores ----------
+
+#[server(prefix = "/sf")]
+pub async fn list_partners() -> AppResult<Vec<Partner>> {
+    with_actor!(|st, a| ops::partners::list_partners(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn get_partner(id: i64) -> AppResult<Partner> {
+    with_actor!(|st, a| ops::partners::get_partner(&st.db, &a, id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn save_partner(
+    id: Option<i64>,
+    name: String,
+    contact_person: String,
+    phone: String,
+    email: String,
+    notes: String,
+) -> AppResult<Partner> {
+    let input = PartnerInput {
+        name,
+        contact_person,
+        phone,
+        email,
+        notes,
+    };
+    let p = with_actor!(|st, a| match id {
+        Some(id) => ops::partners::update_partner(&st.db, &a, id, &input).await,
+        None => ops::partners::create_partner(&st.db, &a, &input).await,
+    })?;
+    if id.is_none() {
+        leptos_axum::redirect(&format!("/partners/{}", p.id));
+    }
+    Ok(p)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_stores(partner_id: Option<i64>) -> AppResult<Vec<Store>> {
+    with_actor!(|st, a| ops::partners::list_stores(&st.db, &a, partner_id).await)
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sf")]
+pub async fn save_store(
+    id: Option<i64>,
+    partner_id: i64,
+    name: String,
+    address: String,
+    opening_hours: String,
+    admin_name: String,
+    admin_phone: String,
+) -> AppResult<Store> {
+    let input = StoreInput {
+        partner_id,
+        name,
+        address,
+        opening_hours,
+        admin_name,
+        admin_phone,
+    };
+    with_actor!(|st, a| match id {
+        Some(id) => ops::partners::update_store(&st.db, &a, id, &input).await,
+        None => ops::partners::create_store(&st.db, &a, &input).await,
+    })
+}
+
+// ---------- people, invites, sessions ----------
+
+#[server(prefix = "/sf")]
+pub async fn list_people() -> AppResult<Vec<Person>> {
+    with_actor!(|st, a| ops::people::list_people(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_invites() -> AppResult<Vec<InviteInfo>> {
+    with_actor!(|st, a| ops::people::list_invites(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn invite_person(
+    name: String,
+    phone: String,
+    email: String,
+    role: String,
+    store_id: String,
+) -> AppResult<NewInvite> {
+    with_actor!(|st, a| {
+        let input = PersonInput {
+            name,
+            phone,
+            email,
+            role,
+            store_id: opt_id("store_id", &store_id)?,
+        };
+        ops::people::invite(&st.db, &a, &input, &st.base_url().await).await
+    })
+}
+
+#[server(prefix = "/sf")]
+pub async fn reinvite(person_id: i64) -> AppResult<NewInvite> {
+    with_actor!(|st, a| ops::people::reinvite(&st.db, &a, person_id, &st.base_url().await).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn revoke_invite(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::people::revoke_invite(&st.db, &a, id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_sessions() -> AppResult<Vec<SessionInfo>> {
+    with_actor!(|st, a| ops::people::list_sessions(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn end_session(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::people::end_session(&st.db, &a, id).await)
+}
+
+// ---------- settings and API tokens ----------
+
+#[server(prefix = "/sf")]
+pub async fn get_settings() -> AppResult<ClinicSettings> {
+    with_actor!(|st, a| {
+        a.require_marketer()?;
+        ops::settings::get(&st.db).await
+    })
+}
+
+#[server(prefix = "/sf")]
+pub async fn save_settings(
+    name: String,
+    address: String,
+    phone: String,
+    public_url: String,
+    time_zone: String,
+) -> AppResult<ClinicSettings> {
+    let input = ClinicSettings {
+        name,
+        address,
+        phone,
+        public_url,
+        time_zone,
+        currency: "RUB".into(),
+    };
+    with_actor!(|st, a| ops::settings::update(&st.db, &a, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_tokens() -> AppResult<Vec<ApiTokenInfo>> {
+    with_actor!(|st, a| ops::people::list_tokens(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn create_token(name: String, role: String) -> AppResult<String> {
+    with_actor!(|st, a| {
+        let role = domain::types::Role::parse("role", &role)
+            .map_err(|e| domain::DomainError::Invalid(vec![e]))?;
+        ops::people::create_token(&st.db, &a, &name, role, None).await
+    })
+}
+
+#[server(prefix = "/sf")]
+pub async fn revoke_token(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::people::revoke_token(&st.db, &a, id).await)
+}

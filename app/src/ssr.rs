@@ -1,0 +1,164 @@
+//! Server-side helpers for server functions and the axum routes: the shared application
+//! state, who is signed in, cookies, and the client address used for rate limits.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use domain::auth::{self, Actor};
+use domain::db::Db;
+use domain::{DomainError, ErrorCode, Lang};
+use http::HeaderMap;
+use http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGENT};
+use leptos::prelude::*;
+
+pub const SESSION_COOKIE: &str = "sarafan_session";
+pub const LANG_COOKIE: &str = "lang";
+
+/// Everything a request handler needs; cloned into each request.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    /// Base URL for links and QR codes when the clinic settings do not set one.
+    pub public_url: String,
+    /// Add `Secure` to cookies (served over HTTPS).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` (running behind a reverse proxy).
+    pub trust_proxy: bool,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The base URL printed in links and QR codes: the clinic settings win over the config.
+    pub async fn base_url(&self) -> String {
+        match domain::ops::settings::get(&self.db).await {
+            Ok(s) if !s.public_url.is_empty() => s.public_url,
+            _ => self.public_url.clone(),
+        }
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    Lang::negotiate(
+        cookie(headers, LANG_COOKIE),
+        headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// The actor behind a request: a bearer API token or a session cookie.
+pub async fn actor_from_headers(
+    db: &Db,
+    headers: &HeaderMap,
+) -> Result<Option<Actor>, DomainError> {
+    if let Some(token) = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return auth::token_actor(db, token.trim()).await;
+    }
+    match cookie(headers, SESSION_COOKIE) {
+        Some(secret) => auth::session_actor(db, secret).await,
+        None => Ok(None),
+    }
+}
+
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        auth::SESSION_DAYS * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The client's address for rate limits.
+pub fn client_addr(parts: &http::request::Parts, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(xff) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        && let Some(first) = xff.split(',').next()
+    {
+        return first.trim().to_owned();
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+// ---- helpers for server functions ----
+
+pub fn state() -> Result<AppState, DomainError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        DomainError::Internal
+    })
+}
+
+pub fn parts() -> Result<http::request::Parts, DomainError> {
+    use_context::<http::request::Parts>().ok_or(DomainError::Internal)
+}
+
+/// The signed-in actor, or `Unauthorized`.
+pub async fn actor() -> Result<(AppState, Actor), DomainError> {
+    let st = state()?;
+    let p = parts()?;
+    match actor_from_headers(&st.db, &p.headers).await? {
+        Some(a) => Ok((st, a)),
+        None => Err(DomainError::Refused(ErrorCode::Unauthorized)),
+    }
+}
+
+pub fn user_agent(parts: &http::request::Parts) -> Option<String> {
+    parts
+        .headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Sets the session cookie on the server function's response.
+pub fn set_cookie(value: &str) {
+    if let (Some(resp), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        resp.append_header(SET_COOKIE, v);
+    }
+}
+
+/// Sets the HTTP status of the page or server function response from a refusal.
+pub fn set_status(e: &DomainError) {
+    if let (Some(resp), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(e.http_status()),
+    ) {
+        resp.set_status(code);
+    }
+}

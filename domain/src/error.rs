@@ -1,0 +1,196 @@
+//! Errors for people: each names the field it is about and a code the UI translates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Msg};
+
+/// Why an input was refused. Each code has a translated message ([`ErrorCode::msg`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    TooLong,
+    InvalidPhone,
+    InvalidEmail,
+    InvalidDate,
+    InvalidMoney,
+    NegativeMoney,
+    EndBeforeStart,
+    ValidUntilBeforeEnd,
+    DuplicateStoreName,
+    DuplicateEmail,
+    InvalidChoice,
+    PasswordTooShort,
+    StoreRequired,
+    InviteInvalid,
+    InviteExpired,
+    InviteUsed,
+    InviteRevoked,
+    BadCredentials,
+    NotFound,
+    Forbidden,
+    Unauthorized,
+    RateLimited,
+    BadOrigin,
+    SetupDone,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn msg(self) -> Msg {
+        use ErrorCode::*;
+        match self {
+            Required => Msg::ErrRequired,
+            TooLong => Msg::ErrTooLong,
+            InvalidPhone => Msg::ErrInvalidPhone,
+            InvalidEmail => Msg::ErrInvalidEmail,
+            InvalidDate => Msg::ErrInvalidDate,
+            InvalidMoney => Msg::ErrInvalidMoney,
+            NegativeMoney => Msg::ErrNegativeMoney,
+            EndBeforeStart => Msg::ErrEndBeforeStart,
+            ValidUntilBeforeEnd => Msg::ErrValidUntilBeforeEnd,
+            DuplicateStoreName => Msg::ErrDuplicateStoreName,
+            DuplicateEmail => Msg::ErrDuplicateEmail,
+            InvalidChoice => Msg::ErrInvalidChoice,
+            PasswordTooShort => Msg::ErrPasswordTooShort,
+            StoreRequired => Msg::ErrStoreRequired,
+            InviteInvalid => Msg::ErrInviteInvalid,
+            InviteExpired => Msg::ErrInviteExpired,
+            InviteUsed => Msg::ErrInviteUsed,
+            InviteRevoked => Msg::ErrInviteRevoked,
+            BadCredentials => Msg::ErrBadCredentials,
+            NotFound => Msg::ErrNotFound,
+            Forbidden => Msg::ErrForbidden,
+            Unauthorized => Msg::ErrUnauthorized,
+            RateLimited => Msg::ErrRateLimited,
+            BadOrigin => Msg::ErrBadOrigin,
+            SetupDone => Msg::ErrSetupDone,
+            Internal => Msg::ErrInternal,
+        }
+    }
+
+    /// The HTTP status this refusal maps to on the API.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            NotFound => 404,
+            Forbidden | BadOrigin => 403,
+            Unauthorized | BadCredentials => 401,
+            RateLimited => 429,
+            DuplicateStoreName | DuplicateEmail | SetupDone | InviteUsed => 409,
+            InviteExpired | InviteRevoked | InviteInvalid => 410,
+            Internal => 500,
+            _ => 422,
+        }
+    }
+}
+
+/// One refused field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field / JSON property name, e.g. `"phone"`; empty when the error is not about a field.
+    pub field: String,
+    pub code: ErrorCode,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: ErrorCode) -> Self {
+        Self {
+            field: field.to_owned(),
+            code,
+        }
+    }
+    pub fn message(&self, lang: Lang) -> String {
+        let text = self.code.msg().text(lang);
+        if self.field.is_empty() {
+            text.to_owned()
+        } else {
+            format!("{}: {}", crate::i18n::field_label(&self.field, lang), text)
+        }
+    }
+}
+
+/// What an operation can refuse with. Serializable so the browser receives it intact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum DomainError {
+    /// One or more fields are wrong; nothing was saved.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Not about one field (not found, forbidden, rate limited...).
+    #[error("refused: {0:?}")]
+    Refused(ErrorCode),
+    /// Something broke on our side; details are in the server log only.
+    #[error("internal error")]
+    Internal,
+}
+
+impl DomainError {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
+        Self::Invalid(vec![FieldError::new(field, code)])
+    }
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid(f) => f.first().map(|f| f.code).unwrap_or(ErrorCode::Internal),
+            Self::Refused(c) => *c,
+            Self::Internal => ErrorCode::Internal,
+        }
+    }
+    pub fn http_status(&self) -> u16 {
+        self.code().http_status()
+    }
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            Self::Invalid(f) => f,
+            _ => &[],
+        }
+    }
+    /// The error for one field, if any.
+    pub fn for_field(&self, field: &str) -> Option<&FieldError> {
+        self.fields().iter().find(|f| f.field == field)
+    }
+    /// One line a person can read.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Invalid(f) => f
+                .iter()
+                .map(|f| f.message(lang))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::Refused(c) => c.msg().text(lang).to_owned(),
+            Self::Internal => Msg::ErrInternal.text(lang).to_owned(),
+        }
+    }
+}
+
+/// Collects field errors while a whole form is checked, so the user sees every problem at once.
+#[derive(Default)]
+pub struct Check(Vec<FieldError>);
+
+impl Check {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Keeps the value if it parsed, records the field error otherwise.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+    pub fn push(&mut self, field: &str, code: ErrorCode) {
+        self.0.push(FieldError::new(field, code));
+    }
+    pub fn is_ok(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn finish(self) -> Result<(), DomainError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(self.0))
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The one translation mechanism: every user-facing text is a [`Msg`] with a Russian and an
+//! English text. Russian is the default. A missing translation is a compile error.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Lang> {
+        match s.trim().get(..2).map(|s| s.to_ascii_lowercase()).as_deref() {
+            Some("ru") => Some(Lang::Ru),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// Picks the language from a `lang` cookie value, else from `Accept-Language`, else Russian.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(l) = cookie.and_then(Lang::from_code) {
+            return l;
+        }
+        if let Some(al) = accept_language {
+            for part in al.split(',') {
+                if let Some(l) = Lang::from_code(part.split(';').next().unwrap_or("")) {
+                    return l;
+                }
+            }
+        }
+        Lang::Ru
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $ru:expr, $en:expr;)*) => {
+        /// Every user-facing text of Sarafan.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Msg { $($key),* }
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Ru) => $ru, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Сарафан", "Sarafan";
+    AppTagline => "Совместные акции клиники с магазинами-партнёрами", "Joint promotions of the clinic with partner stores";
+    // navigation
+    NavHome => "Главная", "Home";
+    NavCampaigns => "Акции", "Campaigns";
+    NavPartners => "Партнёры и магазины", "Partners and stores";
+    NavPeople => "Люди и приглашения", "People and invites";
+    NavSettings => "Настройки", "Settings";
+    SignOut => "Выйти", "Sign out";
+    SwitchLang => "English", "Русский";
+    // sign-in and setup
+    SignIn => "Вход", "Sign in";
+    SignInButton => "Войти", "Sign in";
+    Email => "Эл. почта", "E-mail";
+    Password => "Пароль", "Password";
+    SetupTitle => "Первый запуск: создайте маркетолога", "First start: create the marketer";
+    SetupIntro => "Эта ссылка одноразовая. Создайте учётную запись маркетолога клиники — у неё полный доступ.", "This link works once. Create the clinic marketer's account — it has full access.";
+    SetupButton => "Создать и войти", "Create and sign in";
+    InviteTitle => "Приглашение в «Сарафан»", "Invitation to Sarafan";
+    InviteIntro => "Вас пригласили как", "You are invited as";
+    InviteAccept => "Войти", "Sign in";
+    InviteFor => "Магазин", "Store";
+    // roles
+    RoleMarketer => "Маркетолог", "Marketer";
+    RoleReception => "Администратор клиники (ресепшн)", "Reception";
+    RoleStoreStaff => "Сотрудник магазина", "Store staff";
+    RoleMysteryShopper => "Тайный покупатель", "Mystery shopper";
+    // home
+    HomeTitle => "Обзор акций", "Campaigns overview";
+    HomeNoCampaigns => "Акций пока нет. Создайте первую.", "No campaigns yet. Create the first one.";
+    StaffHomeTitle => "Ваш магазин", "Your store";
+    ReceptionHomeTitle => "Ресепшн", "Reception";
+    ComingSoon => "Этот раздел появится в следующих версиях.", "This section comes in a later version.";
+    // campaigns
+    Campaigns => "Акции", "Campaigns";
+    NewCampaign => "Новая акция", "New campaign";
+    CampaignName => "Название", "Name";
+    StartDate => "Начало", "Start";
+    EndDate => "Окончание", "End";
+    FaceValue => "Номинал сертификата, ₽", "Certificate face value, ₽";
+    ValidUntil => "Сертификат действует до", "Certificate valid until";
+    Terms => "Условия", "Terms";
+    Status => "Статус", "Status";
+    StatusDraft => "Черновик", "Draft";
+    StatusActive => "Идёт", "Active";
+    StatusFinished => "Завершена", "Finished";
+    PartnersOfCampaign => "Партнёры акции", "Partners in the campaign";
+    Save => "Сохранить", "Save";
+    Saved => "Сохранено", "Saved";
+    Create => "Создать", "Create";
+    Edit => "Изменить", "Edit";
+    Delete => "Удалить", "Delete";
+    Costs => "Затраты", "Costs";
+    CostTotal => "Итого затрат", "Total costs";
+    AddCost => "Добавить затрату", "Add a cost";
+    CostCategory => "Статья", "Category";
+    CostPrinting => "Печать", "Printing";
+    CostMotivation => "Мотивация партнёров", "Partner motivation";
+    CostSms => "SMS", "SMS";
+    CostOther => "Прочее", "Other";
+    Amount => "Сумма, ₽", "Amount, ₽";
+    Date => "Дата", "Date";
+    Note => "Примечание", "Note";
+    // partners and stores
+    Partners => "Партнёры", "Partners";
+    NewPartner => "Новый партнёр", "New partner";
+    PartnerName => "Организация", "Organisation";
+    ContactPerson => "Контактное лицо", "Contact person";
+    Phone => "Телефон", "Phone";
+    Notes => "Заметки", "Notes";
+    Stores => "Магазины", "Stores";
+    NewStore => "Новый магазин", "New store";
+    StoreName => "Название магазина", "Store name";
+    Address => "Адрес", "Address";
+    OpeningHours => "Часы работы", "Opening hours";
+    AdminName => "Администратор", "Administrator";
+    AdminPhone => "Мобильный администратора", "Administrator's mobile";
+    Partner => "Партнёр", "Partner";
+    Call => "Позвонить", "Call";
+    // people
+    People => "Люди", "People";
+    PersonName => "Имя", "Name";
+    Role => "Роль", "Role";
+    Store => "Магазин", "Store";
+    NoStore => "— без магазина —", "— no store —";
+    Invite => "Пригласить", "Invite";
+    Invites => "Приглашения", "Invites";
+    InviteLink => "Ссылка-приглашение", "Invite link";
+    InviteSendHint => "Отправьте ссылку по SMS или в мессенджере, или покажите QR-код. Ссылка одноразовая.", "Send the link by SMS or messenger, or show the QR code. The link works once.";
+    InviteExpires => "Действует до", "Valid until";
+    Revoke => "Отозвать", "Revoke";
+    Revoked => "Отозвано", "Revoked";
+    Used => "Использовано", "Used";
+    Pending => "Ожидает", "Pending";
+    Expired => "Истекло", "Expired";
+    Sessions => "Сеансы", "Sessions";
+    EndSession => "Завершить", "End";
+    // settings
+    Settings => "Настройки", "Settings";
+    ClinicName => "Название клиники", "Clinic name";
+    PublicUrl => "Адрес сайта для QR-кодов", "Public URL for QR codes";
+    TimeZone => "Часовой пояс", "Time zone";
+    Currency => "Валюта", "Currency";
+    ApiTokens => "API-токены", "API tokens";
+    NewToken => "Новый токен", "New token";
+    TokenShownOnce => "Скопируйте токен сейчас: он показывается один раз.", "Copy the token now: it is shown only once.";
+    // misc
+    Loading => "Загрузка…", "Loading…";
+    NotFoundPage => "Страница не найдена", "Page not found";
+    Offline => "Нет связи. Показана сохранённая версия.", "Offline. Showing the saved version.";
+    Back => "Назад", "Back";
+    Actions => "Действия", "Actions";
+    // errors
+    ErrRequired => "заполните поле", "this field is required";
+    ErrTooLong => "слишком длинно", "too long";
+    ErrInvalidPhone => "неверный номер телефона, нужен российский номер вида +7 900 123-45-67", "invalid phone number, expected a Russian number like +7 900 123-45-67";
+    ErrInvalidEmail => "неверный адрес эл. почты", "invalid e-mail address";
+    ErrInvalidDate => "неверная дата, нужен формат дд.мм.гггг", "invalid date, expected dd.mm.yyyy";
+    ErrInvalidMoney => "неверная сумма, например 1 500 или 1500,50", "invalid amount, e.g. 1 500 or 1500.50";
+    ErrNegativeMoney => "сумма не может быть отрицательной", "the amount cannot be negative";
+    ErrEndBeforeStart => "окончание раньше начала", "the end is before the start";
+    ErrValidUntilBeforeEnd => "сертификат должен действовать не меньше, чем идёт акция", "certificates must stay valid at least until the campaign ends";
+    ErrDuplicateStoreName => "у этого партнёра уже есть магазин с таким названием", "this partner already has a store with this name";
+    ErrDuplicateEmail => "этот адрес уже занят", "this address is already taken";
+    ErrInvalidChoice => "выберите значение из списка", "choose a value from the list";
+    ErrPasswordTooShort => "пароль должен быть не короче 10 символов", "the password must be at least 10 characters";
+    ErrStoreRequired => "для сотрудника магазина выберите магазин", "choose the store for store staff";
+    ErrInviteInvalid => "приглашение не найдено", "the invite was not found";
+    ErrInviteExpired => "срок приглашения истёк — попросите маркетолога прислать новое", "the invite has expired — ask the marketer for a new one";
+    ErrInviteUsed => "приглашение уже использовано — попросите маркетолога прислать новое", "the invite has already been used — ask the marketer for a new one";
+    ErrInviteRevoked => "приглашение отозвано", "the invite was revoked";
+    ErrBadCredentials => "неверная эл. почта или пароль", "wrong e-mail or password";
+    ErrNotFound => "не найдено", "not found";
+    ErrForbidden => "недостаточно прав", "you do not have access to this";
+    ErrUnauthorized => "войдите в систему", "please sign in";
+    ErrRateLimited => "слишком много попыток, подождите минуту", "too many attempts, wait a minute";
+    ErrBadOrigin => "запрос отклонён: чужой источник", "request refused: foreign origin";
+    ErrSetupDone => "первоначальная настройка уже выполнена", "first setup is already done";
+    ErrInternal => "внутренняя ошибка, попробуйте ещё раз", "internal error, please try again";
+}
+
+/// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
+pub fn field_label(field: &str, lang: Lang) -> &str {
+    let msg = match field {
+        "name" => Msg::PersonName,
+        "campaign_name" => Msg::CampaignName,
+        "partner_name" => Msg::PartnerName,
+        "store_name" => Msg::StoreName,
+        "phone" => Msg::Phone,
+        "email" => Msg::Email,
+        "password" => Msg::Password,
+        "start_date" => Msg::StartDate,
+        "end_date" => Msg::EndDate,
+        "face_value" => Msg::FaceValue,
+        "valid_until" => Msg::ValidUntil,
+        "terms" => Msg::Terms,
+        "status" => Msg::Status,
+        "contact_person" => Msg::ContactPerson,
+        "notes" | "note" => Msg::Notes,
+        "address" => Msg::Address,
+        "opening_hours" => Msg::OpeningHours,
+        "admin_name" => Msg::AdminName,
+        "admin_phone" => Msg::AdminPhone,
+        "partner_id" | "partner_ids" => Msg::Partner,
+        "store_id" => Msg::Store,
+        "role" => Msg::Role,
+        "amount" => Msg::Amount,
+        "category" => Msg::CostCategory,
+        "date" | "spent_on" => Msg::Date,
+        "clinic_name" => Msg::ClinicName,
+        "public_url" => Msg::PublicUrl,
+        "time_zone" => Msg::TimeZone,
+        _ => return field_fallback(field),
+    };
+    msg.text(lang)
+}
+
+fn field_fallback(field: &str) -> &str {
+    field
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_is_the_default_language() {
+        assert_eq!(Lang::negotiate(None, None), Lang::Ru);
+    }
+
+    #[test]
+    fn the_cookie_wins_over_the_browser_language() {
+        assert_eq!(
+            Lang::negotiate(Some("en"), Some("ru-RU,ru;q=0.9")),
+            Lang::En
+        );
+        assert_eq!(Lang::negotiate(None, Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(None, Some("de-DE")), Lang::Ru);
+    }
+}

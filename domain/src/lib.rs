@@ -1,0 +1,24 @@
+//! Sarafan's domain: the rules of a joint promotion, in one place.
+//!
+//! The modules at the top are plain Rust and compile for the browser too (parsing a phone,
+//! formatting money, translating a message). Behind the `server` feature live the storage layer
+//! ([`db`]) and the operations ([`ops`]) that the Leptos server functions, the JSON API and the
+//! `sarafan` CLI all call, so a rule is written once.
+
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod model;
+pub mod types;
+
+#[cfg(feature = "server")]
+pub mod auth;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod demo;
+#[cfg(feature = "server")]
+pub mod ops;
+
+pub use error::{DomainError, ErrorCode, FieldError};
+pub use i18n::{Lang, Msg};

@@ -1,0 +1,237 @@
+//! The records Sarafan shows and exchanges: shared by pages, server functions and the JSON API.
+//! Plain serde types, so they cross into the browser unchanged.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::types::{CampaignStatus, CostCategory, Money, Role};
+
+#[cfg(feature = "server")]
+use utoipa::ToSchema;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ClinicSettings {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// Base URL printed in QR codes, e.g. `https://promo.clinic.ru`.
+    pub public_url: String,
+    /// IANA time zone, e.g. `Europe/Moscow`.
+    pub time_zone: String,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Certificate face value in kopecks.
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub face_value: Money,
+    pub valid_until: NaiveDate,
+    pub terms: String,
+    #[cfg_attr(feature = "server", schema(value_type = String, example = "active"))]
+    pub status: CampaignStatus,
+    pub partner_ids: Vec<i64>,
+    /// Sum of the costs ledger, kopecks.
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub cost_total: Money,
+}
+
+/// A campaign as entered: checked by [`CampaignInput::parse`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct CampaignInput {
+    pub name: String,
+    /// `dd.mm.yyyy` or `yyyy-mm-dd`.
+    pub start_date: String,
+    pub end_date: String,
+    /// Roubles as typed ("500", "1 500,50"); the API may send `face_value_kopecks` instead.
+    #[serde(default)]
+    pub face_value: String,
+    #[serde(default)]
+    pub face_value_kopecks: Option<i64>,
+    pub valid_until: String,
+    #[serde(default)]
+    pub terms: String,
+    #[serde(default = "default_status")]
+    pub status: String,
+    #[serde(default)]
+    pub partner_ids: Vec<i64>,
+}
+
+fn default_status() -> String {
+    "draft".into()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Cost {
+    pub id: i64,
+    pub campaign_id: i64,
+    #[cfg_attr(feature = "server", schema(value_type = String, example = "printing"))]
+    pub category: CostCategory,
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub amount: Money,
+    pub spent_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct CostInput {
+    pub category: String,
+    /// Roubles as typed; or `amount_kopecks` from the API.
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub amount_kopecks: Option<i64>,
+    pub spent_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    pub contact_person: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+    pub store_count: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PartnerInput {
+    pub name: String,
+    #[serde(default)]
+    pub contact_person: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Store {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub opening_hours: Option<String>,
+    pub admin_name: Option<String>,
+    /// `+7XXXXXXXXXX`
+    pub admin_phone: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct StoreInput {
+    pub partner_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub opening_hours: String,
+    #[serde(default)]
+    pub admin_name: String,
+    #[serde(default)]
+    pub admin_phone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    #[cfg_attr(feature = "server", schema(value_type = String, example = "store_staff"))]
+    pub role: Role,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PersonInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    /// `marketer`, `reception`, `store_staff` or `mystery_shopper`.
+    pub role: String,
+    #[serde(default)]
+    pub store_id: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteState {
+    Pending,
+    Used,
+    Expired,
+    Revoked,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub role: Role,
+    pub store_name: Option<String>,
+    pub expires_at: String,
+    pub state: InviteState,
+}
+
+/// A freshly created invite: the only time its link is known.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewInvite {
+    pub invite: InviteInfo,
+    pub url: String,
+    /// The link as an SVG QR code.
+    pub qr_svg: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub person_name: String,
+    pub role: Role,
+    pub user_agent: Option<String>,
+    pub created_at: String,
+    pub current: bool,
+}
+
+/// Who is signed in, as the pages need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+    pub revoked: bool,
+}

@@ -1,0 +1,261 @@
+//! The `sarafan` command line: serve (default), migrate, demo, user, token, backup.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::auth::{self, Actor};
+use domain::db::{Db, Engine};
+use domain::model::PersonInput;
+use domain::ops;
+use domain::types::Role;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::http::{build_router, build_state};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sarafan",
+    version,
+    about = "Sarafan: a clinic's joint promotions with partner stores.\n\
+Configuration comes from environment variables (DATABASE_URL, SARAFAN_ADDR, SARAFAN_PUBLIC_URL, \
+SARAFAN_SITE_ROOT, SARAFAN_SECURE_COOKIES, SARAFAN_TRUST_PROXY) or a file named by SARAFAN_CONFIG."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (the default). Applies migrations first.
+    Serve {
+        /// Load the demo clinic into an empty database first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with a believable demo clinic.
+    Demo,
+    /// Manage people from the shell.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the database (SQLite: online backup; PostgreSQL: pg_dump advice).
+    Backup {
+        /// Where to write the copy, e.g. backups/sarafan-2026-11-24.db
+        dest: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a person. Marketers get a password read from standard input (one line).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// marketer, reception, store_staff or mystery_shopper
+        #[arg(long, default_value = "marketer")]
+        role: String,
+        /// Required for store_staff.
+        #[arg(long)]
+        store_id: Option<i64>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token and print only the token on standard output.
+    Create {
+        #[arg(long, default_value = "marketer")]
+        role: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long)]
+        store_id: Option<i64>,
+    },
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            let db = Db::connect(&config.database_url).await?;
+            db.migrate().await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open(&config).await?;
+            demo_load(&db, &config).await
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    name,
+                    email,
+                    phone,
+                    role,
+                    store_id,
+                    password_stdin,
+                },
+        } => {
+            let db = open(&config).await?;
+            let sys = Actor::system();
+            let p = ops::people::create_person(
+                &db,
+                &sys,
+                &PersonInput {
+                    name,
+                    phone,
+                    email: email.unwrap_or_default(),
+                    role,
+                    store_id,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            if password_stdin {
+                let mut pw = String::new();
+                std::io::stdin().read_to_string(&mut pw)?;
+                let pw = pw.lines().next().unwrap_or("").to_owned();
+                ops::people::set_password(&db, &sys, p.id, &pw)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            }
+            println!("{}", p.id);
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    role,
+                    name,
+                    store_id,
+                },
+        } => {
+            let db = open(&config).await?;
+            let role =
+                Role::parse("role", &role).map_err(|_| anyhow::anyhow!("unknown role {role:?}"))?;
+            let token = ops::people::create_token(&db, &Actor::system(), &name, role, store_id)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Backup { dest } => backup(&config, &dest).await,
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn demo_load(db: &Db, config: &Config) -> anyhow::Result<()> {
+    let s = domain::demo::load(db, &config.public_url)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+    if s.created {
+        eprintln!(
+            "Demo clinic loaded. Sign in as the demo marketer: {} / {}",
+            s.marketer_email, s.marketer_password
+        );
+    } else {
+        eprintln!("The database already has campaigns; demo data not loaded.");
+    }
+    Ok(())
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let state = build_state(&config).await?;
+    if demo {
+        demo_load(&state.db, &config).await?;
+    }
+    if auth::needs_setup(&state.db).await.unwrap_or(false) {
+        let secret = auth::create_setup_token(&state.db)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+        eprintln!(
+            "\nSarafan has no marketer yet. Open this one-time link to create one:\n\n    {}/setup/{secret}\n",
+            config.public_url
+        );
+    }
+    if !config.site_root.join("pkg").exists() {
+        tracing::warn!(site_root = %config.site_root.display(), "browser assets not found: pages will not hydrate (build with `cargo run -p xtask -- build`)");
+    }
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    eprintln!(
+        "Sarafan is listening on http://{addr} (public URL {})",
+        config.public_url
+    );
+    axum::serve(
+        listener,
+        build_router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn backup(config: &Config, dest: &std::path::Path) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    match db.engine {
+        Engine::Sqlite => {
+            if dest.exists() {
+                bail!("{} already exists; choose a new file name", dest.display());
+            }
+            let path = dest.to_string_lossy().replace('\'', "''");
+            // VACUUM INTO writes a consistent snapshot while the server keeps running.
+            sqlx::query(&format!("VACUUM INTO '{path}'"))
+                .execute(&db.pool)
+                .await
+                .context("backup failed")?;
+            eprintln!("backup written to {}", dest.display());
+        }
+        Engine::Postgres => {
+            eprintln!(
+                "For PostgreSQL use pg_dump, which takes a consistent snapshot while Sarafan runs:\n\n    \
+                 pg_dump --format=custom --file={} \"$DATABASE_URL\"\n\nRestore with pg_restore --clean --dbname=...",
+                dest.display()
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! The HTTP surface: Leptos pages and server functions, the JSON API, static assets, and the
+//! middleware every request passes (compression, Origin check, sign-in redirect).
+
+use std::time::Duration;
+
+use app::ssr::{AppState, LANG_COOKIE, actor_from_headers};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::db::Db;
+use domain::{ErrorCode, Lang};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+
+/// Opens the database, applies migrations and assembles the shared state.
+pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let mut leptos_options = LeptosOptions::builder()
+        .output_name("sarafan")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    leptos_options.reload_port = 0;
+    Ok(AppState {
+        db,
+        leptos_options,
+        public_url: config.public_url.clone(),
+        secure_cookies: config.secure_cookies,
+        trust_proxy: config.trust_proxy,
+    })
+}
+
+/// Every route of Sarafan.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let context = move || provide_context(ctx_state.clone());
+    let sf_state = state.clone();
+    let site = std::path::PathBuf::from(&*state.leptos_options.site_root);
+
+    // Files with fixed names: revalidate often; the service worker keeps them for offline use.
+    let assets = Router::new()
+        .nest_service(
+            "/pkg",
+            ServeDir::new(site.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .nest_service("/icons", ServeDir::new(site.join("icons")))
+        .route_service(
+            "/manifest.webmanifest",
+            ServeFile::new(site.join("manifest.webmanifest")),
+        )
+        .route_service("/favicon.ico", ServeFile::new(site.join("favicon.ico")))
+        .route_service("/offline.html", ServeFile::new(site.join("offline.html")))
+        .route_service("/robots.txt", ServeFile::new(site.join("robots.txt")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600, stale-while-revalidate=86400"),
+        ));
+    // The service worker must never be stale, or an old app shell would stick.
+    let sw = Router::new()
+        .route_service("/sw.js", ServeFile::new(site.join("sw.js")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(set_lang))
+        .route(
+            "/sf/{*fn_name}",
+            post(move |req: Request<Body>| {
+                let st = sf_state.clone();
+                async move {
+                    handle_server_fns_with_context(move || provide_context(st.clone()), req).await
+                }
+            }),
+        )
+        .nest("/api/v1", crate::api::router())
+        .merge(assets)
+        .merge(sw)
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_sign_in,
+        ))
+        .layer(middleware::from_fn(check_origin))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// `/lang/en?back=/partners`: remembers the language in a cookie and goes back.
+async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    // Only local paths, so the link cannot send anyone elsewhere.
+    let back = q
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let mut resp = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    )) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Pages that need a signed-in person redirect to the sign-in page before rendering.
+const PROTECTED: &[&str] = &["/campaigns", "/partners", "/people", "/settings"];
+
+async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let protected = req.method() == Method::GET
+        && (path == "/"
+            || PROTECTED
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/"))));
+    if protected {
+        match actor_from_headers(&state.db, req.headers()).await {
+            Ok(Some(_)) => {}
+            Ok(None) => return Redirect::to("/login").into_response(),
+            Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        }
+    }
+    next.run(req).await
+}
+
+/// Cross-site request forgery guard: a state-changing request that carries cookies must come
+/// from our own pages (its Origin, or Referer, names this host). Bearer-token API calls carry no
+/// cookies and are exempt.
+async fn check_origin(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    if safe || (bearer && !req.headers().contains_key(header::COOKIE)) {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let source = req
+        .headers()
+        .get(header::ORIGIN)
+        .or_else(|| req.headers().get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let source_host = source
+        .split("://")
+        .nth(1)
+        .map(|rest| rest.split('/').next().unwrap_or(""));
+    if !host.is_empty() && source_host == Some(host) {
+        next.run(req).await
+    } else {
+        crate::api::error_response(
+            &domain::DomainError::Refused(ErrorCode::BadOrigin),
+            Lang::Ru,
+        )
+    }
+}
+
+/// How long the server waits for in-flight requests on shutdown.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
