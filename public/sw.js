@@ -1,0 +1,133 @@
+/* Sarafan service worker — dependency-free.
+ *
+ * - App shell (offline page, /pkg bundle, manifest, icon) is pre-cached on install.
+ * - Navigations: network-first; successful same-origin pages are cached so a
+ *   staff member's home page still opens offline; fallback is /offline.html.
+ * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first.
+ * - Never touches non-GET, cross-origin or /api/ requests.
+ *
+ * /pkg/ file names are not content-hashed, so BUMP VERSION ON EVERY RELEASE,
+ * otherwise phones keep running the old JS/wasm against new server HTML.
+ */
+const VERSION = 'v1';
+const SHELL_CACHE = `sarafan-shell-${VERSION}`;
+const PAGES_CACHE = `sarafan-pages-${VERSION}`;
+const MAX_PAGES = 30;
+const OFFLINE_URL = '/offline.html';
+
+const SHELL = [
+  OFFLINE_URL,
+  '/pkg/sarafan.css',
+  '/pkg/sarafan.js',
+  '/pkg/sarafan_bg.wasm',
+  '/manifest.webmanifest',
+  '/icons/icon-192.png',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // The offline page is required; the rest is best-effort so one missing
+      // asset (e.g. in dev) does not stop the worker from installing.
+      await cache.add(new Request(OFFLINE_URL, { cache: 'reload' }));
+      await Promise.all(
+        SHELL.filter((u) => u !== OFFLINE_URL).map((u) =>
+          cache.add(new Request(u, { cache: 'reload' })).catch(() => {}),
+        ),
+      );
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([SHELL_CACHE, PAGES_CACHE]);
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith('sarafan-') && !keep.has(n)).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// The page may post {type: 'clear-pages'} on sign-out so cached private pages
+// do not outlive the session on a shared phone.
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'clear-pages') {
+    event.waitUntil(caches.delete(PAGES_CACHE));
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/') || url.pathname === '/sw.js') return;
+
+  if (req.mode === 'navigate') {
+    event.respondWith(networkFirstPage(event));
+    return;
+  }
+  if (
+    url.pathname.startsWith('/pkg/') ||
+    url.pathname.startsWith('/icons/') ||
+    url.pathname === '/manifest.webmanifest' ||
+    url.pathname === '/favicon.ico'
+  ) {
+    event.respondWith(cacheFirst(req));
+  }
+  // Anything else: let the browser handle it normally.
+});
+
+async function networkFirstPage(event) {
+  const req = event.request;
+  try {
+    const res = await fetch(req);
+    if (isCacheablePage(res)) {
+      const copy = res.clone();
+      event.waitUntil(storePage(req, copy));
+    }
+    return res;
+  } catch (err) {
+    const cached = await caches.match(req, { cacheName: PAGES_CACHE });
+    if (cached) return cached;
+    const offline = await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE });
+    return offline || new Response('Нет связи с сервером / Offline', {
+      status: 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
+  }
+}
+
+function isCacheablePage(res) {
+  if (!res || !res.ok || res.type !== 'basic') return false;
+  // A redirected response cannot be replayed for a navigation (redirect: manual).
+  if (res.redirected) return false;
+  const cc = res.headers.get('Cache-Control') || '';
+  if (/no-store/i.test(cc)) return false;
+  return (res.headers.get('Content-Type') || '').includes('text/html');
+}
+
+async function storePage(req, res) {
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(req, res);
+  // Keep the page cache small: drop the oldest entries (keys are in insertion order).
+  const keys = await cache.keys();
+  for (let i = 0; i < keys.length - MAX_PAGES; i++) await cache.delete(keys[i]);
+}
+
+async function cacheFirst(req) {
+  const cached = await caches.match(req, { cacheName: SHELL_CACHE });
+  if (cached) return cached;
+  const res = await fetch(req);
+  if (res.ok && res.type === 'basic') {
+    const cache = await caches.open(SHELL_CACHE);
+    await cache.put(req, res.clone());
+  }
+  return res;
+}

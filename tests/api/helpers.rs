@@ -1,0 +1,177 @@
+//! Runs the real app on a free port against a fresh database of the engine named by
+//! `SARAFAN_TEST_DATABASE` (`sqlite`, the default, or `postgres` at `SARAFAN_TEST_PG_URL`).
+
+use std::net::SocketAddr;
+
+use app::ssr::AppState;
+use domain::auth::Actor;
+use domain::db::Db;
+use domain::model::PersonInput;
+use domain::ops;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use server::Config;
+use server_fn::ServerFn;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub config: Config,
+    pub db: Db,
+    pub state: AppState,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+fn engine() -> String {
+    std::env::var("SARAFAN_TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
+}
+
+async fn fresh_database_url() -> String {
+    let name = format!("sarafan_test_{}", &domain::auth::new_secret()[..16]);
+    match engine().as_str() {
+        "postgres" => {
+            let admin = std::env::var("SARAFAN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL for tests must be reachable (SARAFAN_TEST_PG_URL)");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_owned();
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("sarafan-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database_url = fresh_database_url().await;
+    let config = Config {
+        database_url,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        public_url: "http://sarafan.test".into(),
+        site_root: std::path::PathBuf::from("target/site"),
+        secure_cookies: false,
+        trust_proxy: false,
+    };
+    let (addr, state) = serve(&config).await;
+    TestApp { addr, db: state.db.clone(), state, config }
+}
+
+async fn serve(config: &Config) -> (SocketAddr, AppState) {
+    let state = server::build_state(config).await.expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = server::build_router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+    });
+    (addr, state)
+}
+
+/// A second app instance on the same database, as when a clinic runs several.
+pub async fn spawn_second(app: &TestApp) -> SocketAddr {
+    serve(&app.config).await.0
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A browser-like client: keeps cookies and sends our Origin on writes.
+    pub fn browser(&self) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, format!("http://{}", self.addr).parse().expect("origin"));
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    /// Creates a marketer with a password, as `sarafan user create` would.
+    pub async fn marketer(&self, email: &str) -> i64 {
+        let sys = Actor::system();
+        let p = ops::people::create_person(
+            &self.db,
+            &sys,
+            &PersonInput { name: "Анна".into(), email: email.into(), role: "marketer".into(), ..Default::default() },
+        )
+        .await
+        .expect("marketer");
+        ops::people::set_password(&self.db, &sys, p.id, PASSWORD).await.expect("password");
+        p.id
+    }
+
+    /// Signs in through the real sign-in form endpoint; returns the client holding the session.
+    pub async fn signed_in_marketer(&self) -> Client {
+        let email = format!("m{}@clinic.test", &domain::auth::new_secret()[..8]);
+        self.marketer(&email).await;
+        let c = self.browser();
+        let r = self.login(&c, &email, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::FOUND, "sign-in should redirect home");
+        c
+    }
+
+    pub async fn login(&self, c: &Client, email: &str, password: &str) -> reqwest::Response {
+        c.post(self.url(app::sf::Login::PATH))
+            .header("accept", "text/html")
+            .header("referer", self.url("/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Calls a server function as a hydrated page does (JSON result).
+    pub async fn server_fn(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let r = c.post(self.url(path)).header("accept", "application/json").form(form).send().await.expect("server fn");
+        let status = r.status();
+        let text = r.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// An API token for a role, as `sarafan token create` would.
+    pub async fn token(&self, role: domain::types::Role, store_id: Option<i64>) -> String {
+        ops::people::create_token(&self.db, &Actor::system(), "test", role, store_id).await.expect("token")
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api { base: self.url("/api/v1"), token: token.to_owned(), client: Client::new() }
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db.pool).await.expect("count")
+    }
+}
+
+/// A JSON API client with a bearer token.
+pub struct Api {
+    base: String,
+    token: String,
+    client: Client,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("get");
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.expect("post");
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.client.put(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.expect("put");
+        (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// The field named in an API error body.
+pub fn error_field(body: &Value) -> Option<&str> {
+    body["error"]["fields"][0]["field"].as_str()
+}

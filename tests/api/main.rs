@@ -1,0 +1,9 @@
+//! Integration tests: the real app over HTTP, on SQLite or PostgreSQL
+//! (`SARAFAN_TEST_DATABASE=sqlite|postgres`).
+
+mod accounts;
+mod campaigns;
+mod helpers;
+mod pages;
+mod partners;
+mod security;

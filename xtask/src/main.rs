@@ -1,0 +1,541 @@
+//! Build tasks for Sarafan: `cargo run -p xtask -- <build|run|dist|watch>`.
+//!
+//! This replaces cargo-leptos, which takes ~19 minutes to compile and install here. The
+//! browser bundle is produced with `wasm-bindgen` used as a *library*
+//! (`wasm-bindgen-cli-support`, pinned to the same version as the `wasm-bindgen` crate), so a
+//! fresh machine needs nothing but rustup/cargo: no CLI downloads, no version mismatches.
+//!
+//! `wasm-opt` is optional: if `node_modules/.bin/wasm-opt` (`npm install binaryen@132`) or a
+//! `wasm-opt` on `PATH` is found, release bundles are shrunk with `-Oz`; otherwise the bundle
+//! is just bigger. Binaryen older than 116 (e.g. Debian's 108) is skipped: its output fails to
+//! hydrate.
+//!
+//! Output layout (what Leptos' `HydrationScripts` and the server expect):
+//! `target/site/pkg/sarafan.js`, `target/site/pkg/sarafan_bg.wasm`,
+//! `target/site/pkg/sarafan.css`, plus everything from `public/` in `target/site/`.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo run -p xtask -- <command>
+
+commands:
+  build [--dev]                    browser bundle into target/site + server binary
+  run [--dev] [-- <sarafan args>]  build, then run the server with SARAFAN_SITE_ROOT=target/site
+  dist [DIR]                       release build copied to DIR (default <workspace>/dist): DIR/sarafan, DIR/site
+  watch [-- <sarafan args>]        dev build + server, rebuilt and restarted when sources change";
+
+/// Directories (relative to the workspace root) whose changes trigger a rebuild in `watch`.
+const WATCHED: &[&str] = &[
+    "app/src",
+    "domain/src",
+    "server/src",
+    "style",
+    "public",
+    "migrations",
+];
+
+/// The first `wasm-opt` (binaryen) version whose output hydrates correctly.
+const MIN_WASM_OPT_VERSION: u32 = 116;
+
+fn main() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::FAILURE);
+    };
+    let ws = Workspace::locate()?;
+    match cmd.as_str() {
+        "build" => {
+            let (mode, extra) = parse_mode(rest)?;
+            no_extra(&extra)?;
+            ws.build(mode)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "run" => {
+            let (mode, extra) = parse_mode(rest)?;
+            let server_args = passthrough(&extra)?;
+            ws.build(mode)?;
+            ws.run(mode, &server_args)
+        }
+        "dist" => {
+            let dir = match rest {
+                [] => ws.root.join("dist"),
+                [dir] if !dir.starts_with('-') => PathBuf::from(dir),
+                _ => bail!("`dist` takes one optional directory\n\n{USAGE}"),
+            };
+            ws.dist(&dir)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "watch" => {
+            let server_args = passthrough(rest)?;
+            ws.watch(&server_args)
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// Splits off a leading `--dev` flag; returns the remaining arguments.
+fn parse_mode(args: &[String]) -> Result<(Mode, Vec<String>)> {
+    let mut mode = Mode::Release;
+    let mut rest = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--dev" => mode = Mode::Dev,
+            "--release" => mode = Mode::Release,
+            "--" => {
+                rest.push(arg.clone());
+                rest.extend(iter.by_ref().cloned());
+            }
+            other => bail!("unexpected argument `{other}`\n\n{USAGE}"),
+        }
+    }
+    Ok((mode, rest))
+}
+
+fn no_extra(args: &[String]) -> Result<()> {
+    if args.is_empty() {
+        Ok(())
+    } else {
+        bail!("unexpected arguments {args:?}\n\n{USAGE}")
+    }
+}
+
+/// Arguments after `--`, for the server binary.
+fn passthrough(args: &[String]) -> Result<Vec<String>> {
+    match args.split_first() {
+        None => Ok(Vec::new()),
+        Some((first, rest)) if first == "--" => Ok(rest.to_vec()),
+        Some((first, _)) => bail!("unexpected argument `{first}` (server arguments go after `--`)"),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Dev,
+    Release,
+}
+
+impl Mode {
+    /// Cargo profile of the WASM build.
+    fn wasm_profile(self) -> &'static str {
+        match self {
+            Mode::Dev => "dev",
+            Mode::Release => "wasm-release",
+        }
+    }
+
+    /// Directory under `target/wasm32-unknown-unknown/` for [`Mode::wasm_profile`].
+    fn wasm_profile_dir(self) -> &'static str {
+        match self {
+            Mode::Dev => "debug",
+            Mode::Release => "wasm-release",
+        }
+    }
+
+    /// Directory under `target/` holding the server binary.
+    fn server_profile_dir(self) -> &'static str {
+        match self {
+            Mode::Dev => "debug",
+            Mode::Release => "release",
+        }
+    }
+}
+
+struct Workspace {
+    root: PathBuf,
+    target: PathBuf,
+    cargo: OsString,
+}
+
+impl Workspace {
+    fn locate() -> Result<Workspace> {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = manifest_dir
+            .parent()
+            .context("xtask's manifest directory has no parent")?
+            .to_path_buf();
+        // Honour CARGO_TARGET_DIR like cargo does (relative paths are relative to the cwd).
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => std::path::absolute(dir)?,
+            _ => root.join("target"),
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        Ok(Workspace {
+            root,
+            target,
+            cargo,
+        })
+    }
+
+    fn site(&self) -> PathBuf {
+        self.target.join("site")
+    }
+
+    fn server_binary(&self, mode: Mode) -> PathBuf {
+        self.target
+            .join(mode.server_profile_dir())
+            .join(format!("sarafan{}", std::env::consts::EXE_SUFFIX))
+    }
+
+    fn cargo(&self, args: &[&str]) -> Result<()> {
+        let status = Command::new(&self.cargo)
+            .args(args)
+            .current_dir(&self.root)
+            .status()
+            .with_context(|| format!("cannot run {}", self.cargo.to_string_lossy()))?;
+        if !status.success() {
+            bail!("`cargo {}` failed ({status})", args.join(" "));
+        }
+        Ok(())
+    }
+
+    fn build(&self, mode: Mode) -> Result<()> {
+        let started = Instant::now();
+
+        step("wasm32 target", ensure_wasm_target)?;
+
+        step("app (wasm)", || {
+            self.cargo(&[
+                "build",
+                "-p",
+                "app",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--no-default-features",
+                "--features",
+                "hydrate",
+                "--profile",
+                mode.wasm_profile(),
+            ])
+        })?;
+
+        let site = self.site();
+        let pkg = site.join("pkg");
+        let wasm = pkg.join("sarafan_bg.wasm");
+        let js = pkg.join("sarafan.js");
+
+        step("wasm-bindgen", || {
+            let input = self
+                .target
+                .join("wasm32-unknown-unknown")
+                .join(mode.wasm_profile_dir())
+                .join("app.wasm");
+            // Start from a clean site so removed assets and stale snippets don't linger.
+            if site.exists() {
+                fs::remove_dir_all(&site)
+                    .with_context(|| format!("cannot remove {}", site.display()))?;
+            }
+            wasm_bindgen_cli_support::Bindgen::new()
+                .input_path(&input)
+                .web(true)?
+                .out_name("sarafan")
+                .typescript(false)
+                .generate(&pkg)
+                .with_context(|| format!("wasm-bindgen failed on {}", input.display()))
+        })?;
+
+        if mode == Mode::Release {
+            step("wasm-opt", || self.wasm_opt(&wasm))?;
+        }
+
+        step("assets", || {
+            let css = self.root.join("style/main.css");
+            let out = pkg.join("sarafan.css");
+            if css.exists() {
+                fs::copy(&css, &out).with_context(|| format!("cannot copy {}", css.display()))?;
+            } else {
+                fs::write(&out, "")?;
+            }
+            let public = self.root.join("public");
+            if public.is_dir() {
+                copy_dir(&public, &site)?;
+            }
+            Ok(())
+        })?;
+
+        step("server", || {
+            let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
+            if mode == Mode::Release {
+                args.push("--release");
+            }
+            self.cargo(&args)
+        })?;
+
+        println!(
+            "xtask: built in {:.1?}: {} ({}), {} ({}), {}",
+            started.elapsed(),
+            wasm.display(),
+            size(&wasm),
+            js.display(),
+            size(&js),
+            self.server_binary(mode).display(),
+        );
+        Ok(())
+    }
+
+    /// Shrinks the bundle with binaryen's `wasm-opt`, if a usable one is installed.
+    fn wasm_opt(&self, wasm: &Path) -> Result<()> {
+        let local = self
+            .root
+            .join("node_modules/.bin")
+            .join(format!("wasm-opt{}", std::env::consts::EXE_SUFFIX));
+        let Some(bin) = Some(local)
+            .filter(|p| p.is_file())
+            .or_else(|| find_in_path("wasm-opt"))
+        else {
+            println!(
+                "xtask: note: no wasm-opt found, the bundle is unoptimised (bigger); \
+                 `npm install binaryen@132` in the workspace root to fix"
+            );
+            return Ok(());
+        };
+        let version = Command::new(&bin)
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|out| parse_wasm_opt_version(&String::from_utf8_lossy(&out.stdout)));
+        match version {
+            Some(v) if v >= MIN_WASM_OPT_VERSION => {}
+            Some(v) => {
+                println!(
+                    "xtask: note: skipping {} (binaryen {v} < {MIN_WASM_OPT_VERSION} breaks \
+                     hydration), the bundle is unoptimised; `npm install binaryen@132` to fix",
+                    bin.display()
+                );
+                return Ok(());
+            }
+            None => {
+                println!(
+                    "xtask: note: skipping {} (unknown version), the bundle is unoptimised",
+                    bin.display()
+                );
+                return Ok(());
+            }
+        }
+        let tmp = wasm.with_extension("opt.wasm");
+        // The features rustc enables by default for wasm32-unknown-unknown (Rust >= 1.87).
+        let status = Command::new(&bin)
+            .arg(wasm)
+            .arg("-o")
+            .arg(&tmp)
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ])
+            .status()
+            .with_context(|| format!("cannot run {}", bin.display()))?;
+        if !status.success() {
+            let _ = fs::remove_file(&tmp);
+            bail!("{} failed ({status})", bin.display());
+        }
+        fs::rename(&tmp, wasm)?;
+        Ok(())
+    }
+
+    /// Runs the built server; returns its exit code.
+    fn run(&self, mode: Mode, args: &[String]) -> Result<ExitCode> {
+        let mut cmd = self.server_command(mode, args);
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // Replace this process: signals, stdio and the exit code go straight through.
+            let err = cmd.exec();
+            Err(err).with_context(|| format!("cannot run {}", self.server_binary(mode).display()))
+        }
+        #[cfg(not(unix))]
+        {
+            let status = cmd
+                .status()
+                .with_context(|| format!("cannot run {}", self.server_binary(mode).display()))?;
+            let code = status.code().unwrap_or(1);
+            Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        }
+    }
+
+    fn server_command(&self, mode: Mode, args: &[String]) -> Command {
+        let mut cmd = Command::new(self.server_binary(mode));
+        cmd.args(args).env("SARAFAN_SITE_ROOT", self.site());
+        cmd
+    }
+
+    fn dist(&self, dir: &Path) -> Result<()> {
+        self.build(Mode::Release)?;
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let bin = dir.join(format!("sarafan{}", std::env::consts::EXE_SUFFIX));
+        fs::copy(self.server_binary(Mode::Release), &bin)
+            .with_context(|| format!("cannot copy the server to {}", bin.display()))?;
+        let site = dir.join("site");
+        if site.exists() {
+            fs::remove_dir_all(&site)
+                .with_context(|| format!("cannot remove {}", site.display()))?;
+        }
+        copy_dir(&self.site(), &site)?;
+        println!(
+            "xtask: release in {}: copy it to the server and run `{}` (it finds `site/` next to itself)",
+            dir.display(),
+            bin.display()
+        );
+        Ok(())
+    }
+
+    /// Dev build + server; on source changes: stop the server, rebuild, start it again.
+    fn watch(&self, args: &[String]) -> Result<ExitCode> {
+        let mut seen = self.fingerprint();
+        let mut server = self.rebuild_and_start(args);
+        loop {
+            thread::sleep(Duration::from_secs(1));
+            if let Some(child) = server.as_mut()
+                && let Some(status) = child.try_wait()?
+            {
+                println!("xtask: server exited ({status}); waiting for changes");
+                server = None;
+            }
+            let now = self.fingerprint();
+            if now == seen {
+                continue;
+            }
+            // Let a burst of saves settle before building.
+            thread::sleep(Duration::from_millis(300));
+            seen = self.fingerprint();
+            println!("xtask: change detected, rebuilding");
+            if let Some(mut child) = server.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            server = self.rebuild_and_start(args);
+        }
+    }
+
+    fn rebuild_and_start(&self, args: &[String]) -> Option<Child> {
+        if let Err(err) = self.build(Mode::Dev) {
+            eprintln!("xtask: build failed: {err:#}\nxtask: waiting for changes");
+            return None;
+        }
+        match self.server_command(Mode::Dev, args).spawn() {
+            Ok(child) => Some(child),
+            Err(err) => {
+                eprintln!("xtask: cannot start the server: {err}");
+                None
+            }
+        }
+    }
+
+    /// Newest mtime and number of files under the watched directories.
+    fn fingerprint(&self) -> (Option<SystemTime>, usize) {
+        let mut newest = None;
+        let mut count = 0;
+        let mut stack: Vec<PathBuf> = WATCHED.iter().map(|d| self.root.join(d)).collect();
+        while let Some(path) = stack.pop() {
+            let Ok(meta) = fs::metadata(&path) else {
+                continue;
+            };
+            newest = newest.max(meta.modified().ok());
+            if meta.is_dir() {
+                if let Ok(entries) = fs::read_dir(&path) {
+                    stack.extend(entries.flatten().map(|e| e.path()));
+                }
+            } else {
+                count += 1;
+            }
+        }
+        (newest, count)
+    }
+}
+
+/// Runs one build step, printing how long it took.
+fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    println!("xtask: {name}…");
+    let started = Instant::now();
+    f().with_context(|| format!("step `{name}` failed"))?;
+    println!("xtask: {name} done in {:.1?}", started.elapsed());
+    Ok(())
+}
+
+/// Installs the wasm32 target with rustup when it is missing (skipped without rustup).
+fn ensure_wasm_target() -> Result<()> {
+    const TARGET: &str = "wasm32-unknown-unknown";
+    let installed = match Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    {
+        Ok(out) if out.status.success() => out.stdout,
+        _ => {
+            println!("xtask: note: rustup not usable; assuming {TARGET} is installed");
+            return Ok(());
+        }
+    };
+    if String::from_utf8_lossy(&installed)
+        .lines()
+        .any(|l| l.trim() == TARGET)
+    {
+        return Ok(());
+    }
+    let status = Command::new("rustup")
+        .args(["target", "add", TARGET])
+        .status()
+        .context("cannot run rustup")?;
+    if !status.success() {
+        bail!("`rustup target add {TARGET}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// `wasm-opt version 132 (version_132)` → 132.
+fn parse_wasm_opt_version(text: &str) -> Option<u32> {
+    let rest = &text[text.find("version")? + "version".len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(&file))
+        .find(|p| p.is_file())
+}
+
+/// Copies the contents of `from` into `to` recursively (creating `to`).
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            fs::copy(entry.path(), &dest)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn size(path: &Path) -> String {
+    match fs::metadata(path) {
+        Ok(meta) => format!("{:.1} KiB", meta.len() as f64 / 1024.0),
+        Err(_) => "missing".into(),
+    }
+}
