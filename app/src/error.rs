@@ -23,7 +23,33 @@ impl FromServerFnError for AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> Self {
+        #[cfg(feature = "ssr")]
+        set_error_status(&e);
         AppError::Domain(e)
+    }
+}
+
+/// Gives a refused server-function call its real HTTP status (422, 403, 404…) instead of 500.
+/// Plain HTML form posts (no JavaScript yet) keep leptos_axum's redirect back to the form.
+#[cfg(feature = "ssr")]
+fn set_error_status(e: &DomainError) {
+    use leptos::prelude::use_context;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    let html_form = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if html_form {
+        return;
+    }
+    if let (Some(opts), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(e.http_status()),
+    ) {
+        opts.set_status(status);
     }
 }
 

@@ -78,6 +78,10 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
     if let Some(window) = web_sys::window() {
+        // A marker for people and tests: the page is interactive from here on.
+        if let Some(root) = window.document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
         let _ = window.navigator().service_worker().register("/sw.js");
     }
 }

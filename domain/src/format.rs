@@ -53,6 +53,13 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// The date part of a stored RFC 3339 time stamp, formatted as [`date`]; empty if unparsable.
+pub fn date_of(stamp: &str, lang: Lang) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|d| date(d.date_naive(), lang))
+        .unwrap_or_default()
+}
+
 /// Shows only the last four digits: "+7 *** ***-45-67".
 pub fn masked_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(|c| c.is_ascii_digit()).collect();

@@ -102,6 +102,7 @@ messages! {
     StartDate => "Начало", "Start";
     EndDate => "Окончание", "End";
     FaceValue => "Номинал сертификата, ₽", "Certificate face value, ₽";
+    FaceValueShort => "Номинал сертификата", "Certificate face value";
     ValidUntil => "Сертификат действует до", "Certificate valid until";
     Terms => "Условия", "Terms";
     Status => "Статус", "Status";

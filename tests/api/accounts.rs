@@ -7,16 +7,33 @@ use crate::helpers::{PASSWORD, spawn_app};
 #[tokio::test]
 async fn the_first_start_setup_link_creates_the_marketer_and_signs_them_in_once() {
     let app = spawn_app().await;
-    let secret = domain::auth::create_setup_token(&app.db).await.expect("setup token");
+    let secret = domain::auth::create_setup_token(&app.db)
+        .await
+        .expect("setup token");
     let c = app.browser();
-    let page = c.get(app.url(&format!("/setup/{secret}"))).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("name=\"password\""), "the setup page shows the form");
+    let page = c
+        .get(app.url(&format!("/setup/{secret}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("name=\"password\""),
+        "the setup page shows the form"
+    );
 
     let r = c
         .post(app.url(CompleteSetup::PATH))
         .header("accept", "text/html")
         .header("referer", app.url(&format!("/setup/{secret}")))
-        .form(&[("token", secret.as_str()), ("name", "Анна Маркетова"), ("email", "anna@clinic.test"), ("password", PASSWORD)])
+        .form(&[
+            ("token", secret.as_str()),
+            ("name", "Анна Маркетова"),
+            ("email", "anna@clinic.test"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .expect("setup");
@@ -26,8 +43,18 @@ async fn the_first_start_setup_link_creates_the_marketer_and_signs_them_in_once(
     assert!(home.text().await.expect("html").contains("Анна Маркетова"));
 
     let again = app.browser();
-    let page = again.get(app.url(&format!("/setup/{secret}"))).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("уже выполнена"), "a used setup link says setup is done");
+    let page = again
+        .get(app.url(&format!("/setup/{secret}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("уже выполнена"),
+        "a used setup link says setup is done"
+    );
     assert_eq!(app.count("users").await, 1);
 }
 
@@ -37,9 +64,22 @@ async fn a_wrong_password_is_refused_and_repeated_attempts_are_rate_limited() {
     app.marketer("anna@clinic.test").await;
     let c = app.browser();
     let r = app.login(&c, "anna@clinic.test", "wrong password").await;
-    let location = r.headers()["location"].to_str().expect("location").to_owned();
-    assert!(location.contains("__err="), "the error travels back to the form: {location}");
-    let page = c.get(&location).send().await.expect("page").text().await.expect("html");
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        location.contains("__err="),
+        "the error travels back to the form: {location}"
+    );
+    let page = c
+        .get(&location)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
     assert!(page.contains("неверная эл. почта или пароль"));
 
     for _ in 0..10 {
@@ -47,8 +87,18 @@ async fn a_wrong_password_is_refused_and_repeated_attempts_are_rate_limited() {
     }
     // Even the right password is refused while the limit holds.
     let r = app.login(&c, "anna@clinic.test", PASSWORD).await;
-    let location = r.headers()["location"].to_str().expect("location").to_owned();
-    let page = c.get(&location).send().await.expect("page").text().await.expect("html");
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let page = c
+        .get(&location)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
     assert!(page.contains("слишком много попыток"), "rate limited");
 }
 
@@ -56,7 +106,14 @@ async fn a_wrong_password_is_refused_and_repeated_attempts_are_rate_limited() {
 async fn signing_out_ends_the_session_on_the_server() {
     let app = spawn_app().await;
     let c = app.signed_in_marketer().await;
-    assert_eq!(c.get(app.url("/campaigns")).send().await.expect("page").status(), StatusCode::OK);
+    assert_eq!(
+        c.get(app.url("/campaigns"))
+            .send()
+            .await
+            .expect("page")
+            .status(),
+        StatusCode::OK
+    );
     let (status, _) = app.server_fn(&c, Logout::PATH, &[]).await;
     assert!(status.is_success() || status.is_redirection());
     let r = c.get(app.url("/campaigns")).send().await.expect("page");
@@ -67,31 +124,66 @@ async fn signing_out_ends_the_session_on_the_server() {
 #[tokio::test]
 async fn a_forged_session_cookie_is_treated_as_signed_out() {
     let app = spawn_app().await;
-    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
     let forged = format!("sarafan_session={}", "a".repeat(64));
-    let r = c.get(app.url("/partners")).header("cookie", &forged).send().await.expect("page");
+    let r = c
+        .get(app.url("/partners"))
+        .header("cookie", &forged)
+        .send()
+        .await
+        .expect("page");
     assert_eq!(r.headers()["location"], "/login");
-    let r = c.get(app.url("/api/v1/partners")).header("cookie", &forged).send().await.expect("api");
+    let r = c
+        .get(app.url("/api/v1/partners"))
+        .header("cookie", &forged)
+        .send()
+        .await
+        .expect("api");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = r.json().await.expect("json");
     assert_eq!(body["error"]["code"], "unauthorized");
 }
 
-async fn invite_store_employee(app: &crate::helpers::TestApp, marketer: &reqwest::Client) -> String {
+async fn invite_store_employee(
+    app: &crate::helpers::TestApp,
+    marketer: &reqwest::Client,
+) -> String {
     let token = app.token(domain::types::Role::Marketer, None).await;
     let api = app.api(&token);
-    let (_, p) = api.post("/partners", serde_json::json!({"name": "Фитнес-клуб «Атлет»"})).await;
-    let (_, s) = api.post("/stores", serde_json::json!({"partner_id": p["id"], "name": "Атлет на Тверской"})).await;
+    let (_, p) = api
+        .post(
+            "/partners",
+            serde_json::json!({"name": "Фитнес-клуб «Атлет»"}),
+        )
+        .await;
+    let (_, s) = api
+        .post(
+            "/stores",
+            serde_json::json!({"partner_id": p["id"], "name": "Атлет на Тверской"}),
+        )
+        .await;
     let store_id = s["id"].as_i64().expect("store id").to_string();
     let (status, invite) = app
         .server_fn(
             marketer,
             InvitePerson::PATH,
-            &[("name", "Мария Соколова"), ("phone", "8 916 123-45-67"), ("email", ""), ("role", "store_staff"), ("store_id", &store_id)],
+            &[
+                ("name", "Мария Соколова"),
+                ("phone", "8 916 123-45-67"),
+                ("email", ""),
+                ("role", "store_staff"),
+                ("store_id", &store_id),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{invite}");
-    assert!(invite["qr_svg"].as_str().expect("svg").starts_with("<?xml"), "the invite comes with a QR code");
+    assert!(
+        invite["qr_svg"].as_str().expect("svg").starts_with("<?xml"),
+        "the invite comes with a QR code"
+    );
     invite["url"].as_str().expect("url").to_owned()
 }
 
@@ -101,20 +193,50 @@ async fn an_invite_signs_the_store_employee_in_exactly_once() {
     let marketer = app.signed_in_marketer().await;
     let url = invite_store_employee(&app, &marketer).await;
     let secret = url.rsplit('/').next().expect("secret").to_owned();
-    assert!(url.starts_with("http://sarafan.test/invite/"), "links use the public URL: {url}");
+    assert!(
+        url.starts_with("http://sarafan.test/invite/"),
+        "links use the public URL: {url}"
+    );
 
     let phone = app.browser();
-    let page = phone.get(app.url(&format!("/invite/{secret}"))).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("Мария Соколова") && page.contains("Атлет на Тверской"), "the invite says who and where");
+    let page = phone
+        .get(app.url(&format!("/invite/{secret}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Мария Соколова") && page.contains("Атлет на Тверской"),
+        "the invite says who and where"
+    );
 
-    let (status, _) = app.server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)]).await;
+    let (status, _) = app
+        .server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)])
+        .await;
     assert!(status.is_success(), "accepting signs in");
-    let home = phone.get(app.url("/")).send().await.expect("home").text().await.expect("html");
-    assert!(home.contains("Атлет на Тверской"), "the employee sees their store");
-    assert!(!home.contains("href=\"/people\""), "and no marketer navigation");
+    let home = phone
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        home.contains("Атлет на Тверской"),
+        "the employee sees their store"
+    );
+    assert!(
+        !home.contains("href=\"/people\""),
+        "and no marketer navigation"
+    );
 
     let other = app.browser();
-    let (status, body) = app.server_fn(&other, AcceptInvite::PATH, &[("token", &secret)]).await;
+    let (status, body) = app
+        .server_fn(&other, AcceptInvite::PATH, &[("token", &secret)])
+        .await;
     assert!(!status.is_success());
     assert_eq!(body["Domain"]["Refused"], "invite_used");
 }
@@ -125,18 +247,29 @@ async fn expired_and_revoked_invites_are_refused_with_the_reason() {
     let marketer = app.signed_in_marketer().await;
     let url = invite_store_employee(&app, &marketer).await;
     let secret = url.rsplit('/').next().expect("secret").to_owned();
-    sqlx::query("UPDATE invites SET expires_at = '2020-01-01T00:00:00.000000Z'").execute(&app.db.pool).await.expect("expire");
+    sqlx::query("UPDATE invites SET expires_at = '2020-01-01T00:00:00.000000Z'")
+        .execute(&app.db.pool)
+        .await
+        .expect("expire");
     let phone = app.browser();
-    let (_, body) = app.server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)]).await;
+    let (_, body) = app
+        .server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)])
+        .await;
     assert_eq!(body["Domain"]["Refused"], "invite_expired");
 
     sqlx::query("UPDATE invites SET expires_at = '2099-01-01T00:00:00.000000Z', revoked_at = '2026-01-01T00:00:00.000000Z'")
         .execute(&app.db.pool)
         .await
         .expect("revoke");
-    let (_, body) = app.server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)]).await;
+    let (_, body) = app
+        .server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)])
+        .await;
     assert_eq!(body["Domain"]["Refused"], "invite_revoked");
-    assert_eq!(app.count("sessions").await, 1, "only the marketer's session exists");
+    assert_eq!(
+        app.count("sessions").await,
+        1,
+        "only the marketer's session exists"
+    );
 }
 
 #[tokio::test]
@@ -147,6 +280,14 @@ async fn a_session_started_on_one_instance_works_on_another_sharing_the_database
     let second = crate::helpers::spawn_second(&app).await;
     let cookie = c.get(app.url("/")).send().await.expect("home");
     assert_eq!(cookie.status(), StatusCode::OK);
-    let r = c.get(format!("http://{second}/campaigns")).send().await.expect("second instance");
-    assert_eq!(r.status(), StatusCode::OK, "the session is known to the second instance");
+    let r = c
+        .get(format!("http://{second}/campaigns"))
+        .send()
+        .await
+        .expect("second instance");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the session is known to the second instance"
+    );
 }

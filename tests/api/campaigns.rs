@@ -32,11 +32,25 @@ async fn a_marketer_creates_a_campaign_with_money_kept_in_kopecks_and_a_costs_le
     assert_eq!(c["partner_ids"], json!([partner["id"]]));
 
     let id = c["id"].as_i64().expect("id");
-    let (status, _) = api.post(&format!("/campaigns/{id}/costs"), json!({"category": "printing", "amount": "12 000,50", "spent_on": "02.12.2026"})).await;
+    let (status, _) = api
+        .post(
+            &format!("/campaigns/{id}/costs"),
+            json!({"category": "printing", "amount": "12 000,50", "spent_on": "02.12.2026"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, _) = api.post(&format!("/campaigns/{id}/costs"), json!({"category": "sms", "amount_kopecks": 99_50, "spent_on": "2026-12-03"})).await;
+    let (_, _) = api
+        .post(
+            &format!("/campaigns/{id}/costs"),
+            json!({"category": "sms", "amount_kopecks": 99_50, "spent_on": "2026-12-03"}),
+        )
+        .await;
     let (_, c) = api.get(&format!("/campaigns/{id}")).await;
-    assert_eq!(c["cost_total"], 1_200_050 + 9_950, "the total sums the ledger in kopecks");
+    assert_eq!(
+        c["cost_total"],
+        1_200_050 + 9_950,
+        "the total sums the ledger in kopecks"
+    );
     let (_, costs) = api.get(&format!("/campaigns/{id}/costs")).await;
     assert_eq!(costs.as_array().map(Vec::len), Some(2));
 }
@@ -52,7 +66,11 @@ async fn an_end_date_before_the_start_is_refused_on_that_field_and_nothing_is_sa
     assert_eq!(error_field(&e), Some("end_date"));
     assert_eq!(e["error"]["fields"][0]["code"], "end_before_start");
     assert_eq!(app.count("campaigns").await, 0);
-    assert_eq!(app.count("audit_log").await, 1, "only the token creation was audited");
+    assert_eq!(
+        app.count("audit_log").await,
+        1,
+        "only the token creation was audited"
+    );
 }
 
 #[tokio::test]
@@ -72,17 +90,30 @@ async fn negative_money_is_refused_in_english_when_asked() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let e: serde_json::Value = r.json().await.expect("json");
     assert_eq!(error_field(&e), Some("face_value"));
-    assert_eq!(e["error"]["fields"][0]["message"], "the amount cannot be negative");
+    assert_eq!(
+        e["error"]["fields"][0]["message"],
+        "the amount cannot be negative"
+    );
 }
 
 #[tokio::test]
 async fn a_cost_for_an_unknown_campaign_is_not_found_and_a_bad_category_names_the_field() {
     let app = spawn_app().await;
     let api = app.api(&app.token(Role::Marketer, None).await);
-    let (status, _) = api.post("/campaigns/999/costs", json!({"category": "printing", "amount": "1", "spent_on": "01.01.2027"})).await;
+    let (status, _) = api
+        .post(
+            "/campaigns/999/costs",
+            json!({"category": "printing", "amount": "1", "spent_on": "01.01.2027"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, c) = api.post("/campaigns", campaign()).await;
-    let (status, e) = api.post(&format!("/campaigns/{}/costs", c["id"]), json!({"category": "pizza", "amount": "1", "spent_on": "01.01.2027"})).await;
+    let (status, e) = api
+        .post(
+            &format!("/campaigns/{}/costs", c["id"]),
+            json!({"category": "pizza", "amount": "1", "spent_on": "01.01.2027"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_field(&e), Some("category"));
 }
@@ -115,8 +146,18 @@ async fn the_campaign_form_saves_the_checked_partners() {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["face_value"], 150_000);
     assert_eq!(saved["partner_ids"].as_array().map(Vec::len), Some(2));
-    let page = c.get(app.url("/campaigns")).send().await.expect("page").text().await.expect("html");
-    assert!(page.contains("Зима") && page.contains("1\u{202f}500\u{a0}₽"), "the list shows the campaign and its value");
+    let page = c
+        .get(app.url("/campaigns"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Зима") && page.contains("1\u{202f}500\u{a0}₽"),
+        "the list shows the campaign and its value"
+    );
 }
 
 #[tokio::test]
@@ -128,9 +169,16 @@ async fn every_change_is_written_to_the_audit_log_with_who_made_it() {
     changed["name"] = json!("Улыбка с фитнесом — продление");
     let (status, _) = api.put(&format!("/campaigns/{}", c["id"]), changed).await;
     assert_eq!(status, StatusCode::OK);
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT actor, action, entity FROM audit_log WHERE entity = 'campaign' ORDER BY id").fetch_all(&app.db.pool).await.expect("audit");
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT actor, action, entity FROM audit_log WHERE entity = 'campaign' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit");
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].1.as_str(), rows[1].1.as_str()), ("create", "update"));
+    assert_eq!(
+        (rows[0].1.as_str(), rows[1].1.as_str()),
+        ("create", "update")
+    );
     assert_eq!(rows[0].0, "token:test");
 }

@@ -17,7 +17,6 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub config: Config,
     pub db: Db,
-    pub state: AppState,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -30,12 +29,22 @@ async fn fresh_database_url() -> String {
     let name = format!("sarafan_test_{}", &domain::auth::new_secret()[..16]);
     match engine().as_str() {
         "postgres" => {
-            let admin = std::env::var("SARAFAN_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let admin = std::env::var("SARAFAN_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
             sqlx::any::install_default_drivers();
-            let pool = sqlx::AnyPool::connect(&admin).await.expect("PostgreSQL for tests must be reachable (SARAFAN_TEST_PG_URL)");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .expect("PostgreSQL for tests must be reachable (SARAFAN_TEST_PG_URL)");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
             pool.close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_owned();
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .unwrap_or(&admin)
+                .to_owned();
             format!("{base}/{name}")
         }
         _ => {
@@ -57,16 +66,27 @@ pub async fn spawn_app() -> TestApp {
         trust_proxy: false,
     };
     let (addr, state) = serve(&config).await;
-    TestApp { addr, db: state.db.clone(), state, config }
+    TestApp {
+        addr,
+        db: state.db,
+        config,
+    }
 }
 
 async fn serve(config: &Config) -> (SocketAddr, AppState) {
     let state = server::build_state(config).await.expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let router = server::build_router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     (addr, state)
 }
@@ -84,7 +104,10 @@ impl TestApp {
     /// A browser-like client: keeps cookies and sends our Origin on writes.
     pub fn browser(&self) -> Client {
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(reqwest::header::ORIGIN, format!("http://{}", self.addr).parse().expect("origin"));
+        headers.insert(
+            reqwest::header::ORIGIN,
+            format!("http://{}", self.addr).parse().expect("origin"),
+        );
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -99,11 +122,18 @@ impl TestApp {
         let p = ops::people::create_person(
             &self.db,
             &sys,
-            &PersonInput { name: "Анна".into(), email: email.into(), role: "marketer".into(), ..Default::default() },
+            &PersonInput {
+                name: "Анна".into(),
+                email: email.into(),
+                role: "marketer".into(),
+                ..Default::default()
+            },
         )
         .await
         .expect("marketer");
-        ops::people::set_password(&self.db, &sys, p.id, PASSWORD).await.expect("password");
+        ops::people::set_password(&self.db, &sys, p.id, PASSWORD)
+            .await
+            .expect("password");
         p.id
     }
 
@@ -113,7 +143,11 @@ impl TestApp {
         self.marketer(&email).await;
         let c = self.browser();
         let r = self.login(&c, &email, PASSWORD).await;
-        assert_eq!(r.status(), StatusCode::FOUND, "sign-in should redirect home");
+        assert_eq!(
+            r.status(),
+            StatusCode::FOUND,
+            "sign-in should redirect home"
+        );
         c
     }
 
@@ -128,24 +162,47 @@ impl TestApp {
     }
 
     /// Calls a server function as a hydrated page does (JSON result).
-    pub async fn server_fn(&self, c: &Client, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
-        let r = c.post(self.url(path)).header("accept", "application/json").form(form).send().await.expect("server fn");
+    pub async fn server_fn(
+        &self,
+        c: &Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let r = c
+            .post(self.url(path))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server fn");
         let status = r.status();
         let text = r.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// An API token for a role, as `sarafan token create` would.
     pub async fn token(&self, role: domain::types::Role, store_id: Option<i64>) -> String {
-        ops::people::create_token(&self.db, &Actor::system(), "test", role, store_id).await.expect("token")
+        ops::people::create_token(&self.db, &Actor::system(), "test", role, store_id)
+            .await
+            .expect("token")
     }
 
     pub fn api(&self, token: &str) -> Api {
-        Api { base: self.url("/api/v1"), token: token.to_owned(), client: Client::new() }
+        Api {
+            base: self.url("/api/v1"),
+            token: token.to_owned(),
+            client: Client::new(),
+        }
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&self.db.pool).await.expect("count")
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count")
     }
 }
 
@@ -158,15 +215,35 @@ pub struct Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("get");
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("get");
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.expect("post");
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self.client.put(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.expect("put");
+        let r = self
+            .client
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("put");
         (r.status(), r.json().await.unwrap_or(Value::Null))
     }
 }

@@ -32,13 +32,30 @@ async fn a_duplicate_store_name_within_a_partner_is_refused_whatever_the_case() 
     let api = app.api(&app.token(Role::Marketer, None).await);
     let (_, p) = api.post("/partners", json!({"name": "Лепесток"})).await;
     let (_, q) = api.post("/partners", json!({"name": "Лотос"})).await;
-    api.post("/stores", json!({"partner_id": p["id"], "name": "Арбат"})).await;
-    let (status, e) = api.post("/stores", json!({"partner_id": p["id"], "name": "  арбат "})).await;
+    api.post("/stores", json!({"partner_id": p["id"], "name": "Арбат"}))
+        .await;
+    let (status, e) = api
+        .post(
+            "/stores",
+            json!({"partner_id": p["id"], "name": "  арбат "}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(error_field(&e), Some("store_name"));
-    assert!(e["error"]["message"].as_str().unwrap_or("").contains("уже есть магазин"));
-    let (status, _) = api.post("/stores", json!({"partner_id": q["id"], "name": "Арбат"})).await;
-    assert_eq!(status, StatusCode::CREATED, "another partner may use the same name");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("уже есть магазин")
+    );
+    let (status, _) = api
+        .post("/stores", json!({"partner_id": q["id"], "name": "Арбат"}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "another partner may use the same name"
+    );
     assert_eq!(app.count("stores").await, 2);
 }
 
@@ -46,14 +63,28 @@ async fn a_duplicate_store_name_within_a_partner_is_refused_whatever_the_case() 
 async fn malformed_phones_emails_and_names_are_refused_naming_each_field() {
     let app = spawn_app().await;
     let api = app.api(&app.token(Role::Marketer, None).await);
-    let (status, e) = api.post("/partners", json!({"name": "", "phone": "12345", "email": "not-an-email"})).await;
+    let (status, e) = api
+        .post(
+            "/partners",
+            json!({"name": "", "phone": "12345", "email": "not-an-email"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = e["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
     assert_eq!(fields, ["partner_name", "phone", "email"]);
-    let (status, e) = api.post("/partners", json!({"name": "я".repeat(201)})).await;
+    let (status, e) = api
+        .post("/partners", json!({"name": "я".repeat(201)}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["code"], "too_long");
-    let (status, e) = api.post("/stores", json!({"partner_id": 12345, "name": "Нигде"})).await;
+    let (status, e) = api
+        .post("/stores", json!({"partner_id": 12345, "name": "Нигде"}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_field(&e), Some("partner_id"));
     let (status, _) = api.post("/partners", json!("not an object")).await;
@@ -65,10 +96,14 @@ async fn malformed_phones_emails_and_names_are_refused_naming_each_field() {
 async fn a_store_employee_needs_a_store() {
     let app = spawn_app().await;
     let api = app.api(&app.token(Role::Marketer, None).await);
-    let (status, e) = api.post("/people", json!({"name": "Павел", "role": "store_staff"})).await;
+    let (status, e) = api
+        .post("/people", json!({"name": "Павел", "role": "store_staff"}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_field(&e), Some("store_id"));
-    let (status, e) = api.post("/people", json!({"name": "Павел", "role": "boss"})).await;
+    let (status, e) = api
+        .post("/people", json!({"name": "Павел", "role": "boss"}))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(error_field(&e), Some("role"));
 }

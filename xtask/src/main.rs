@@ -30,7 +30,12 @@ commands:
   build [--dev]                    browser bundle into target/site + server binary
   run [--dev] [-- <sarafan args>]  build, then run the server with SARAFAN_SITE_ROOT=target/site
   dist [DIR]                       release build copied to DIR (default <workspace>/dist): DIR/sarafan, DIR/site
-  watch [-- <sarafan args>]        dev build + server, rebuilt and restarted when sources change";
+  watch [-- <sarafan args>]        dev build + server, rebuilt and restarted when sources change
+  test [--dev] [--engine E] [--no-browser]
+                                   the whole suite: unit and HTTP integration tests on SQLite and
+                                   PostgreSQL (E = all (default) | sqlite | postgres), then the
+                                   browser tests in headless Chromium against a release build
+                                   (--dev: against a dev build, quicker to make)";
 
 /// Directories (relative to the workspace root) whose changes trigger a rebuild in `watch`.
 const WATCHED: &[&str] = &[
@@ -78,6 +83,11 @@ fn main() -> Result<ExitCode> {
             let server_args = passthrough(rest)?;
             ws.watch(&server_args)
         }
+        "test" => {
+            let opts = TestOptions::parse(rest)?;
+            ws.test(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -119,6 +129,40 @@ fn passthrough(args: &[String]) -> Result<Vec<String>> {
         None => Ok(Vec::new()),
         Some((first, rest)) if first == "--" => Ok(rest.to_vec()),
         Some((first, _)) => bail!("unexpected argument `{first}` (server arguments go after `--`)"),
+    }
+}
+
+/// What `test` runs.
+struct TestOptions {
+    mode: Mode,
+    sqlite: bool,
+    postgres: bool,
+    browser: bool,
+}
+
+impl TestOptions {
+    fn parse(args: &[String]) -> Result<TestOptions> {
+        let mut opts = TestOptions {
+            mode: Mode::Release,
+            sqlite: true,
+            postgres: true,
+            browser: true,
+        };
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            match arg.as_str() {
+                "--dev" => opts.mode = Mode::Dev,
+                "--no-browser" => opts.browser = false,
+                "--engine" => match iter.next().map(String::as_str) {
+                    Some("all") => (opts.sqlite, opts.postgres) = (true, true),
+                    Some("sqlite") => (opts.sqlite, opts.postgres) = (true, false),
+                    Some("postgres") => (opts.sqlite, opts.postgres) = (false, true),
+                    other => bail!("`--engine` takes all, sqlite or postgres, not {other:?}"),
+                },
+                other => bail!("unexpected argument `{other}`\n\n{USAGE}"),
+            }
+        }
+        Ok(opts)
     }
 }
 
@@ -284,6 +328,103 @@ impl Workspace {
             size(&js),
             self.server_binary(mode).display(),
         );
+        Ok(())
+    }
+
+    /// The whole test suite, engine by engine, then the browser.
+    fn test(&self, opts: &TestOptions) -> Result<()> {
+        let started = Instant::now();
+        let mut summary = Vec::new();
+        if opts.sqlite {
+            // Unit tests of every crate, then the HTTP integration tests, on SQLite.
+            step("tests on SQLite", || {
+                self.cargo_env(
+                    &[
+                        "test", "-p", "domain", "-p", "app", "-p", "server", "-p", "xtask",
+                    ],
+                    &[("SARAFAN_TEST_DATABASE", "sqlite")],
+                )
+            })?;
+            summary.push("SQLite: unit + integration tests passed");
+        }
+        if opts.postgres {
+            // The same integration tests on PostgreSQL; an unreachable server fails them.
+            step("tests on PostgreSQL", || {
+                self.cargo_env(
+                    &["test", "-p", "server", "--test", "api"],
+                    &[("SARAFAN_TEST_DATABASE", "postgres")],
+                )
+            })?;
+            summary.push("PostgreSQL: integration tests passed");
+        }
+        if opts.browser {
+            step("node tools", || self.npm_ci())?;
+            self.build(opts.mode)?;
+            step("browser tests", || {
+                let chromium =
+                    std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+                if !Path::new(&chromium).exists() {
+                    bail!(
+                        "Chromium not found at {} (install Debian's: `apt-get install chromium`, or set CHROMIUM)",
+                        Path::new(&chromium).display()
+                    );
+                }
+                let status = Command::new("node")
+                    .args(["--test", "--test-concurrency=1", "tests/browser/"])
+                    .current_dir(&self.root)
+                    .env("SARAFAN_BIN", self.server_binary(opts.mode))
+                    .env("SARAFAN_SITE_ROOT", self.site())
+                    .env("CHROMIUM", &chromium)
+                    .status()
+                    .context("cannot run node (install Node.js 20+)")?;
+                if !status.success() {
+                    bail!(
+                        "browser tests failed ({status}); screenshots in target/browser-screenshots"
+                    );
+                }
+                Ok(())
+            })?;
+            summary.push("browser tests passed (screenshots in target/browser-screenshots)");
+        }
+        println!("xtask: all tests passed in {:.0?}:", started.elapsed());
+        for line in summary {
+            println!("  - {line}");
+        }
+        Ok(())
+    }
+
+    fn cargo_env(&self, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+        let status = Command::new(&self.cargo)
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(&self.root)
+            .status()
+            .with_context(|| format!("cannot run {}", self.cargo.to_string_lossy()))?;
+        if !status.success() {
+            bail!("`cargo {}` failed ({status})", args.join(" "));
+        }
+        Ok(())
+    }
+
+    /// Installs the pinned node tools (playwright-core, binaryen) from package-lock.json.
+    fn npm_ci(&self) -> Result<()> {
+        let lock = self.root.join("package-lock.json");
+        let marker = self.root.join("node_modules/.package-lock.json");
+        let fresh = match (fs::metadata(&lock), fs::metadata(&marker)) {
+            (Ok(l), Ok(m)) => m.modified()? >= l.modified()?,
+            _ => false,
+        };
+        if fresh {
+            return Ok(());
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&self.root)
+            .status()
+            .context("cannot run npm (install Node.js 20+ with npm)")?;
+        if !status.success() {
+            bail!("`npm ci` failed ({status})");
+        }
         Ok(())
     }
 

@@ -38,7 +38,7 @@ pub fn CampaignsPage() -> impl IntoView {
                                         <thead><tr>
                                             <th>{t(Msg::CampaignName)}</th><th>{t(Msg::Status)}</th>
                                             <th>{t(Msg::StartDate)}</th><th>{t(Msg::EndDate)}</th>
-                                            <th>{t(Msg::FaceValue)}</th><th>{t(Msg::CostTotal)}</th>
+                                            <th>{t(Msg::FaceValueShort)}</th><th>{t(Msg::CostTotal)}</th>
                                         </tr></thead>
                                         <tbody>
                                             {list.into_iter().map(|c| view! {

@@ -47,7 +47,7 @@ fn MarketerHome() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(o) => view! {
-                            <div class="grid">
+                            <div class="grid kpis">
                                 <Kpi value=o.campaigns.len().to_string() label=Msg::Campaigns href="/campaigns"/>
                                 <Kpi value=o.partners.to_string() label=Msg::Partners href="/partners"/>
                                 <Kpi value=o.stores.to_string() label=Msg::Stores href="/partners"/>
@@ -73,13 +73,13 @@ fn MarketerHome() -> impl IntoView {
 
 fn campaign_card(c: domain::model::Campaign, lang: Lang) -> impl IntoView {
     view! {
-        <a class="card stack" href=format!("/campaigns/{}", c.id)>
+        <a class="card stack card-link" href=format!("/campaigns/{}", c.id)>
             <div class="row">
                 <strong>{c.name.clone()}</strong>
                 <span class=format!("badge badge-{}", c.status)>{c.status.msg().text(lang)}</span>
             </div>
             <p class="muted">{format::date(c.start_date, lang)}" — "{format::date(c.end_date, lang)}</p>
-            <p>{Msg::FaceValue.text(lang)}": "<strong>{format::money(c.face_value, lang)}</strong></p>
+            <p>{Msg::FaceValueShort.text(lang)}": "<strong>{format::money(c.face_value, lang)}</strong></p>
             <p>{Msg::CostTotal.text(lang)}": "{format::money(c.cost_total, lang)}</p>
         </a>
     }

@@ -118,7 +118,7 @@ pub fn PeoplePage() -> impl IntoView {
                                                 <tr>
                                                     <td>{i.person_name}</td>
                                                     <td>{i.role.msg().text(lang)}</td>
-                                                    <td>{i.expires_at.get(..10).map(|d| d.to_owned()).unwrap_or_default()}</td>
+                                                    <td>{format::date_of(&i.expires_at, lang)}</td>
                                                     <td><span class=format!("badge badge-{badge}")>{label.text(lang)}</span></td>
                                                     <td>{(i.state == InviteState::Pending).then(|| view! {
                                                         <ActionForm action=revoke>

@@ -1,7 +1,7 @@
 //! Clinic settings, open sessions and API tokens.
 
 use domain::types::Role;
-use domain::{DomainError, Msg};
+use domain::{DomainError, Msg, format};
 use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
@@ -55,7 +55,7 @@ pub fn SettingsPage() -> impl IntoView {
                                             <tr>
                                                 <td>{s.person_name}<br/><span class="muted">{s.role.msg().text(lang)}</span></td>
                                                 <td class="muted">{s.user_agent.unwrap_or_default().chars().take(60).collect::<String>()}</td>
-                                                <td>{s.created_at.get(..10).map(str::to_owned).unwrap_or_default()}</td>
+                                                <td>{format::date_of(&s.created_at, lang)}</td>
                                                 <td>{(!s.current).then(|| view! {
                                                     <ActionForm action=end>
                                                         <input type="hidden" name="id" value=s.id/>
@@ -86,7 +86,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <ul>
                                     {tokens.into_iter().map(|k| view! {
                                         <li class="row">
-                                            <span>{k.name}" · "{k.role.msg().text(lang)}" · "{k.created_at.get(..10).map(str::to_owned).unwrap_or_default()}</span>
+                                            <span>{k.name}" · "{k.role.msg().text(lang)}" · "{format::date_of(&k.created_at, lang)}</span>
                                             {if k.revoked {
                                                 view! { <span class="badge badge-revoked">{t(Msg::Revoked)}</span> }.into_any()
                                             } else {

@@ -1,0 +1,115 @@
+// The demo clinic in a real browser: sign in, hydrate, create a store, install the app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, hydrated, screenshot } from './lib.mjs';
+
+let server;
+before(async () => { server = await startServer({ demo: true }); });
+after(async () => { await server?.stop(); });
+
+async function signInAsDemoMarketer(page) {
+  await page.goto(`${server.url}/login`);
+  await hydrated(page);
+  await page.fill('input[name=email]', 'marketer@demo.sarafan');
+  await page.fill('input[name=password]', 'sarafan-demo-2026');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${server.url}/`);
+}
+
+test('the demo marketer signs in, creates a store and sees it listed after hydration without a page reload', async () => {
+  const browser = await startBrowser();
+  try {
+    const page = await browser.page();
+    await signInAsDemoMarketer(page);
+    await page.getByRole('heading', { name: 'Обзор акций' }).waitFor();
+    await screenshot(page, 'marketer-home');
+
+    await page.getByRole('link', { name: 'Партнёры и магазины' }).click();
+    await page.getByRole('link', { name: /Атлет/ }).first().click();
+    await page.waitForURL(/\/partners\/\d+$/);
+    await hydrated(page);
+    // A full page load would wipe this; a hydrated page keeps it through the submit.
+    await page.evaluate(() => { window.__sameDocument = true; });
+
+    await page.fill('input[name=name]:below(:text("Новый магазин"))', 'Атлет в Митино');
+    await page.fill('input[name=address]', 'Москва, Пятницкое ш., 18');
+    await page.fill('input[name=opening_hours]', '07:00–23:00');
+    await page.fill('input[name=admin_name]', 'Пётр Орлов');
+    await page.fill('input[name=admin_phone]', '8 (916) 555-44-33');
+    await page.getByRole('button', { name: 'Создать' }).last().click();
+
+    const row = page.locator('table tr', { hasText: 'Атлет в Митино' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /\+7 916 555-44-33/, 'the administrator phone is shown normalised');
+    assert.equal(await row.locator('a[href="tel:+79165554433"]').count(), 1, 'the phone is a click-to-call link');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the store was created by the hydrated page, not a reload');
+    await screenshot(page, 'partner-stores');
+
+    await page.reload();
+    await page.locator('table tr', { hasText: 'Атлет в Митино' }).waitFor();
+    assert.deepEqual(browser.errors, [], 'no console or page errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a bad store form shows the field error in Russian and keeps what was typed', async () => {
+  const browser = await startBrowser();
+  try {
+    const page = await browser.page();
+    await signInAsDemoMarketer(page);
+    await page.goto(`${server.url}/partners`);
+    await page.getByRole('link', { name: /Лепесток/ }).first().click();
+    await page.waitForURL(/\/partners\/\d+$/);
+    await hydrated(page);
+    await page.fill('input[name=name]:below(:text("Новый магазин"))', 'Лепесток — Арбат');
+    await page.fill('input[name=admin_phone]', '12345');
+    await page.getByRole('button', { name: 'Создать' }).last().click();
+    const errors = page.locator('.field-error');
+    await errors.first().waitFor();
+    const text = (await errors.allInnerTexts()).join(' | ');
+    assert.match(text, /телефон/i, `the phone field is named: ${text}`);
+    assert.equal(await page.locator('table tr', { hasText: 'Лепесток — Арбат' }).count(), 1, 'nothing was added');
+    assert.deepEqual(browser.errors.filter((e) => !e.includes('status of 422')), [], 'only the expected 422 answer');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the app is installable: a complete manifest, a service worker in control and an offline page', async () => {
+  const browser = await startBrowser();
+  try {
+    const page = await browser.page();
+    await signInAsDemoMarketer(page);
+    await hydrated(page);
+
+    const href = await page.getAttribute('link[rel=manifest]', 'href');
+    assert.ok(href, 'the page links a manifest');
+    const manifest = await (await page.request.get(new URL(href, server.url).href)).json();
+    assert.ok(manifest.name && manifest.short_name, 'name and short_name');
+    assert.equal(manifest.display, 'standalone');
+    assert.ok(manifest.start_url, 'start_url');
+    assert.match(manifest.theme_color, /^#[0-9a-f]{6}$/i);
+    const sizes = manifest.icons.map((i) => i.sizes);
+    assert.ok(sizes.includes('192x192') && sizes.includes('512x512'), 'icons 192 and 512');
+    assert.ok(manifest.icons.some((i) => (i.purpose ?? '').includes('maskable')), 'a maskable icon');
+    for (const icon of manifest.icons) {
+      const r = await page.request.get(new URL(icon.src, server.url).href);
+      assert.equal(r.status(), 200, `icon ${icon.src} is served`);
+      assert.equal(r.headers()['content-type'], 'image/png');
+    }
+
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await hydrated(page);
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, 'the service worker controls the page');
+
+    await browser.context.setOffline(true);
+    await page.goto(`${server.url}/campaigns/999`).catch(() => {});
+    await page.getByText('Нет связи с сервером').first().waitFor();
+    await screenshot(page, 'offline');
+    await browser.context.setOffline(false);
+  } finally {
+    await browser.close();
+  }
+});

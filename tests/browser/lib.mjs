@@ -1,0 +1,116 @@
+// Shared helpers for the browser tests: a real `sarafan` server on a fresh database and
+// Debian's headless Chromium driven by playwright-core (never a downloaded browser).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const bin = process.env.SARAFAN_BIN ?? path.join(root, 'target/debug/sarafan');
+const siteRoot = process.env.SARAFAN_SITE_ROOT ?? path.join(root, 'target/site');
+
+export const PHONE = { width: 390, height: 844 };
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `sarafan serve` on a fresh SQLite database; resolves once it listens. */
+export async function startServer({ demo = false } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-browser-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = demo ? ['serve', '--demo'] : ['serve'];
+  const child = spawn(bin, args, {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${dir}/sarafan.db`,
+      SARAFAN_ADDR: `127.0.0.1:${port}`,
+      SARAFAN_PUBLIC_URL: url,
+      SARAFAN_SITE_ROOT: siteRoot,
+      SARAFAN_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30000);
+    const onData = (d) => {
+      output += d.toString();
+      if (output.includes('is listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  const setupLink = output.match(/(http:\/\/\S+\/setup\/\S+)/)?.[1];
+  return {
+    url,
+    setupLink,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh Chromium profile; `errors` collects console errors and uncaught page errors. */
+export async function startBrowser({ viewport = PHONE, locale = 'ru-RU' } = {}) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport,
+    locale,
+    isMobile: viewport.width < 600,
+    hasTouch: viewport.width < 600,
+  });
+  const errors = [];
+  const watch = (page) => {
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return {
+    context,
+    errors,
+    async page() {
+      return context.pages()[0] ?? context.newPage();
+    },
+    async close() {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the WASM bundle has hydrated the server-rendered page. */
+export async function hydrated(page) {
+  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
+}
+
+/** Screenshots go to target/browser-screenshots for people to look at. */
+export async function screenshot(page, name) {
+  const dir = path.join(root, 'target/browser-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
