@@ -175,7 +175,6 @@ pub async fn get_campaign(id: i64) -> AppResult<Campaign> {
     with_actor!(|st, a| ops::campaigns::get(&st.db, &a, id).await)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sf")]
 pub async fn save_campaign(
     id: Option<i64>,
@@ -280,7 +279,6 @@ pub async fn list_stores(partner_id: Option<i64>) -> AppResult<Vec<Store>> {
     with_actor!(|st, a| ops::partners::list_stores(&st.db, &a, partner_id).await)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sf")]
 pub async fn save_store(
     id: Option<i64>,

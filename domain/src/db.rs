@@ -84,7 +84,7 @@ impl Db {
     }
 
     pub async fn begin(&self) -> Result<Tx, DomainError> {
-        Ok(self.pool.begin().await.map_err(internal)?)
+        self.pool.begin().await.map_err(internal)
     }
 }
 

@@ -30,7 +30,7 @@ pub fn HomePage() -> impl IntoView {
                             <p class="muted">{t(Msg::ComingSoon)}</p>
                         </Layout>
                     }.into_any(),
-                    _ => view! { <Layout title=Msg::HomeTitle>{()}</Layout> }.into_any(),
+                    _ => view! { <Layout title=Msg::HomeTitle><p class="muted">{t(Msg::ComingSoon)}</p></Layout> }.into_any(),
                 }
             })}
         </Suspense>

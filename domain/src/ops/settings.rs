@@ -47,8 +47,8 @@ pub async fn update(
     let address = c.take(optional_text("address", &input.address, 300));
     let phone = c.take(Phone::parse_optional("phone", &input.phone));
     let public_url = input.public_url.trim().trim_end_matches('/').to_owned();
-    if !public_url.is_empty()
-        && !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+    let has_scheme = public_url.starts_with("http://") || public_url.starts_with("https://");
+    if (!public_url.is_empty() && !has_scheme)
         || public_url.chars().any(char::is_whitespace)
         || public_url.len() > 300
     {
