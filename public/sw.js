@@ -6,10 +6,10 @@
  * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first.
  * - Never touches non-GET, cross-origin or /api/ requests.
  *
- * /pkg/ file names are not content-hashed, so BUMP VERSION ON EVERY RELEASE,
- * otherwise phones keep running the old JS/wasm against new server HTML.
+ * /pkg/ file names are not content-hashed: `cargo xtask build` replaces 'dev' below with a
+ * hash of the bundle, so each new build gets fresh caches and the old ones are dropped.
  */
-const VERSION = 'v1';
+const VERSION = 'dev';
 const SHELL_CACHE = `sarafan-shell-${VERSION}`;
 const PAGES_CACHE = `sarafan-pages-${VERSION}`;
 const MAX_PAGES = 30;

@@ -35,6 +35,11 @@ where
     Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
 }
 
+/// On sign-out, tells the service worker to forget the pages it kept for offline use, so the
+/// next person on a shared phone cannot read them (works with or without the WASM).
+const CLEAR_CACHED_PAGES: &str =
+    "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
+
 /// The page frame: top bar with navigation for the signed-in person's role.
 #[component]
 pub fn Layout(
@@ -67,7 +72,7 @@ pub fn Layout(
                                 </nav>
                                 <span class="muted">{me.name.clone()}" · "{me.role.msg().text(lang)}</span>
                                 <a class="lang-switch" href=format!("/lang/{}?back={}", lang.other().code(), back) rel="nofollow">{t(Msg::SwitchLang)}</a>
-                                <ActionForm action=logout attr:class="signout">
+                                <ActionForm action=logout attr:class="signout" attr:onsubmit=CLEAR_CACHED_PAGES>
                                     <button type="submit" class="btn btn-small">{t(Msg::SignOut)}</button>
                                 </ActionForm>
                             </header>

@@ -76,7 +76,7 @@ test('a bad store form shows the field error in Russian and keeps what was typed
   }
 });
 
-test('the app is installable: a complete manifest, a service worker in control and an offline page', async () => {
+test('the app is installable: a complete manifest, a service worker in control, an offline page, and nothing private kept after sign-out', async () => {
   const browser = await startBrowser();
   try {
     const page = await browser.page();
@@ -104,12 +104,62 @@ test('the app is installable: a complete manifest, a service worker in control a
     await hydrated(page);
     assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true, 'the service worker controls the page');
 
+    // A page seen online opens offline; a page never seen shows the offline page.
+    await page.goto(`${server.url}/partners`);
+    await page.getByText('Фитнес-клуб «Атлет»').first().waitFor();
     await browser.context.setOffline(true);
+    await page.goto(`${server.url}/partners`);
+    await page.getByText('Фитнес-клуб «Атлет»').first().waitFor();
     await page.goto(`${server.url}/campaigns/999`).catch(() => {});
     await page.getByText('Нет связи с сервером').first().waitFor();
     await screenshot(page, 'offline');
     await browser.context.setOffline(false);
+
+    // Signing out forgets the kept pages: the next person on this phone cannot read them offline.
+    await page.goto(`${server.url}/partners`);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await page.waitForURL(`${server.url}/login`);
+    await browser.context.setOffline(true);
+    await page.goto(`${server.url}/partners`).catch(() => {});
+    await page.getByText('Нет связи с сервером').first().waitFor();
+    assert.equal(await page.getByText('Фитнес-клуб «Атлет»').count(), 0, 'no partner data offline after sign-out');
+    await browser.context.setOffline(false);
   } finally {
     await browser.close();
+  }
+});
+
+test('the marketer home weighs under 1.5 MB compressed on a first visit of a release build (figures printed)', async () => {
+  const signedIn = await startBrowser();
+  let cookies;
+  try {
+    const page = await signedIn.page();
+    await signInAsDemoMarketer(page);
+    cookies = await signedIn.context.cookies();
+  } finally {
+    await signedIn.close();
+  }
+  // A fresh profile with the session cookie and no service worker: everything over the network.
+  const fresh = await startBrowser({ serviceWorkers: 'block' });
+  try {
+    await fresh.context.addCookies(cookies);
+    const page = await fresh.page();
+    await page.goto(`${server.url}/`);
+    await hydrated(page);
+    const entries = await page.evaluate(() => [
+      ...performance.getEntriesByType('navigation'),
+      ...performance.getEntriesByType('resource'),
+    ].map((e) => ({ name: new URL(e.name).pathname, transfer: e.transferSize, body: e.encodedBodySize, decoded: e.decodedBodySize })));
+    const total = entries.reduce((sum, e) => sum + e.body, 0);
+    const decoded = entries.reduce((sum, e) => sum + e.decoded, 0);
+    for (const e of entries) console.log(`weight: ${e.name} ${e.body} bytes compressed (${e.decoded} uncompressed)`);
+    console.log(`weight: marketer home total ${total} bytes compressed, ${decoded} uncompressed, ${entries.length} requests`);
+    assert.ok(entries.some((e) => e.name.endsWith('.wasm')), 'the WASM bundle was loaded');
+    if (process.env.SARAFAN_BUILD !== 'dev') {
+      assert.ok(total < 1.5 * 1024 * 1024, `the first visit fits 1.5 MB compressed (${total} bytes)`);
+    }
+  } finally {
+    await fresh.close();
   }
 });

@@ -69,7 +69,7 @@ export async function startServer({ demo = false } = {}) {
 }
 
 /** A fresh Chromium profile; `errors` collects console errors and uncaught page errors. */
-export async function startBrowser({ viewport = PHONE, locale = 'ru-RU' } = {}) {
+export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow' } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -80,6 +80,7 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU' } = {}) 
     ],
     viewport,
     locale,
+    serviceWorkers,
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
   });

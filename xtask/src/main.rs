@@ -293,6 +293,13 @@ impl Workspace {
         })?;
 
         if mode == Mode::Release {
+            // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
+            // bundle; without it the build goes on unoptimised.
+            if find_in_path("npm").is_some() {
+                if let Err(e) = self.npm_ci() {
+                    println!("xtask: note: {e:#}; going on without the node tools");
+                }
+            }
             step("wasm-opt", || self.wasm_opt(&wasm))?;
         }
 
@@ -308,7 +315,7 @@ impl Workspace {
             if public.is_dir() {
                 copy_dir(&public, &site)?;
             }
-            Ok(())
+            stamp_service_worker(&site)
         })?;
 
         step("server", || {
@@ -375,6 +382,7 @@ impl Workspace {
                     .env("SARAFAN_BIN", self.server_binary(opts.mode))
                     .env("SARAFAN_SITE_ROOT", self.site())
                     .env("CHROMIUM", &chromium)
+                    .env("SARAFAN_BUILD", if opts.mode == Mode::Dev { "dev" } else { "release" })
                     .status()
                     .context("cannot run node (install Node.js 20+)")?;
                 if !status.success() {
@@ -641,6 +649,31 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 /// `wasm-opt version 132 (version_132)` → 132.
+/// Names the service worker's caches after the bundle's content, so every build that changes
+/// the JS, WASM or CSS makes phones fetch the new files (the /pkg names are not hashed).
+fn stamp_service_worker(site: &Path) -> Result<()> {
+    let sw = site.join("sw.js");
+    let Ok(text) = fs::read_to_string(&sw) else {
+        return Ok(());
+    };
+    // FNV-1a over the bundle: stable across builds and Rust versions, unlike DefaultHasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for name in ["sarafan.js", "sarafan_bg.wasm", "sarafan.css"] {
+        let bytes = fs::read(site.join("pkg").join(name)).unwrap_or_default();
+        for b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let stamped = text.replace(
+        "const VERSION = 'dev';",
+        &format!("const VERSION = '{hash:016x}';"),
+    );
+    if stamped == text {
+        bail!("public/sw.js no longer has the line `const VERSION = 'dev';` that the build stamps");
+    }
+    fs::write(&sw, stamped).with_context(|| format!("cannot write {}", sw.display()))
+}
+
 fn parse_wasm_opt_version(text: &str) -> Option<u32> {
     let rest = &text[text.find("version")? + "version".len()..];
     let digits: String = rest
