@@ -37,8 +37,7 @@ where
 
 /// On sign-out, tells the service worker to forget the pages it kept for offline use, so the
 /// next person on a shared phone cannot read them (works with or without the WASM).
-const CLEAR_CACHED_PAGES: &str =
-    "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
+const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
 
 /// The page frame: top bar with navigation for the signed-in person's role.
 #[component]

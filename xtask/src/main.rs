@@ -382,7 +382,14 @@ impl Workspace {
                     .env("SARAFAN_BIN", self.server_binary(opts.mode))
                     .env("SARAFAN_SITE_ROOT", self.site())
                     .env("CHROMIUM", &chromium)
-                    .env("SARAFAN_BUILD", if opts.mode == Mode::Dev { "dev" } else { "release" })
+                    .env(
+                        "SARAFAN_BUILD",
+                        if opts.mode == Mode::Dev {
+                            "dev"
+                        } else {
+                            "release"
+                        },
+                    )
                     .status()
                     .context("cannot run node (install Node.js 20+)")?;
                 if !status.success() {
