@@ -295,10 +295,10 @@ impl Workspace {
         if mode == Mode::Release {
             // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
             // bundle; without it the build goes on unoptimised.
-            if find_in_path("npm").is_some() {
-                if let Err(e) = self.npm_ci() {
-                    println!("xtask: note: {e:#}; going on without the node tools");
-                }
+            if find_in_path("npm").is_some()
+                && let Err(e) = self.npm_ci()
+            {
+                println!("xtask: note: {e:#}; going on without the node tools");
             }
             step("wasm-opt", || self.wasm_opt(&wasm))?;
         }
