@@ -402,3 +402,103 @@ pub async fn create_token(name: String, role: String) -> AppResult<String> {
 pub async fn revoke_token(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::people::revoke_token(&st.db, &a, id).await)
 }
+
+// ---------- certificates and printed materials ----------
+
+#[server(prefix = "/sf")]
+pub async fn list_batches(campaign_id: i64) -> AppResult<Vec<Batch>> {
+    with_actor!(|st, a| ops::certificates::list_batches(&st.db, &a, campaign_id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn certificate_stock(campaign_id: i64) -> AppResult<Vec<StoreStock>> {
+    with_actor!(|st, a| ops::certificates::stock(&st.db, &a, campaign_id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn create_batch(
+    campaign_id: i64,
+    count: String,
+    store_ids: Option<Vec<i64>>,
+) -> AppResult<Batch> {
+    let input = BatchInput {
+        count,
+        store_ids: store_ids.unwrap_or_default(),
+    };
+    with_actor!(|st, a| ops::certificates::create_batch(&st.db, &a, campaign_id, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn move_certificates(
+    campaign_id: i64,
+    first_serial: String,
+    last_serial: String,
+    store_id: String,
+    reason: String,
+) -> AppResult<MoveResult> {
+    with_actor!(|st, a| {
+        let input = MoveInput {
+            first_serial,
+            last_serial,
+            store_id: opt_id("store_id", &store_id)?,
+            reason,
+        };
+        ops::certificates::move_range(&st.db, &a, campaign_id, &input).await
+    })
+}
+
+#[server(prefix = "/sf")]
+pub async fn void_certificate(code: String, reason: String) -> AppResult<Certificate> {
+    let input = VoidInput { code, reason };
+    with_actor!(|st, a| ops::certificates::void(&st.db, &a, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn get_campaign_texts(campaign_id: i64) -> AppResult<CampaignTexts> {
+    with_actor!(|st, a| ops::certificates::texts(&st.db, &a, campaign_id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn save_campaign_texts(
+    campaign_id: i64,
+    cert_title: String,
+    cert_text: String,
+    regulations: String,
+    consent_text: String,
+    poster_headline: String,
+    poster_text: String,
+) -> AppResult<CampaignTexts> {
+    let input = CampaignTexts {
+        cert_title,
+        cert_text,
+        regulations,
+        consent_text,
+        poster_headline,
+        poster_text,
+    };
+    with_actor!(|st, a| ops::certificates::save_texts(&st.db, &a, campaign_id, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn create_form_batch(
+    campaign_id: i64,
+    store_id: String,
+    count: String,
+) -> AppResult<FormBatch> {
+    with_actor!(|st, a| {
+        let store = opt_id("store_id", &store_id)?;
+        ops::certificates::create_form_batch(&st.db, &a, campaign_id, store, &count).await
+    })
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_form_batches(campaign_id: i64) -> AppResult<Vec<FormBatch>> {
+    with_actor!(|st, a| ops::certificates::list_form_batches(&st.db, &a, campaign_id).await)
+}
+
+/// Public: the certificate's page for whoever holds it (no sign-in, no personal data).
+#[server(prefix = "/sf")]
+pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate> {
+    let st = ssr::state()?;
+    Ok(ops::certificates::public_view(&st.db, &code).await?)
+}

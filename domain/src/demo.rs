@@ -195,6 +195,18 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         .await?;
     }
 
+    // 1 200 certificates, 200 to each store, ready to print and scan.
+    crate::ops::certificates::create_batch(
+        db,
+        &sys,
+        campaign.id,
+        &crate::model::BatchInput {
+            count: "1200".into(),
+            store_ids: store_ids.iter().map(|(id, _, _)| *id).collect(),
+        },
+    )
+    .await?;
+
     let staff = [
         "Мария Соколова",
         "Павел Егоров",

@@ -5,10 +5,12 @@
 //! ([`db`]) and the operations ([`ops`]) that the Leptos server functions, the JSON API and the
 //! `sarafan` CLI all call, so a rule is written once.
 
+pub mod code;
 pub mod error;
 pub mod format;
 pub mod i18n;
 pub mod model;
+pub mod texts;
 pub mod types;
 
 #[cfg(feature = "server")]

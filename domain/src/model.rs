@@ -235,3 +235,223 @@ pub struct ApiTokenInfo {
     pub created_at: String,
     pub revoked: bool,
 }
+
+// ---------- certificates and printed materials ----------
+
+/// The texts a campaign prints; an empty text means Sarafan's default wording
+/// ([`crate::texts`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct CampaignTexts {
+    /// Certificate title, e.g. «Подарочный сертификат».
+    #[serde(default)]
+    pub cert_title: String,
+    /// Short terms printed on each certificate.
+    #[serde(default)]
+    pub cert_text: String,
+    /// Regulations for partner staff (paragraphs; lines starting with "- " are list items).
+    #[serde(default)]
+    pub regulations: String,
+    /// Consent to the processing of personal data, printed on participant forms.
+    #[serde(default)]
+    pub consent_text: String,
+    #[serde(default)]
+    pub poster_headline: String,
+    #[serde(default)]
+    pub poster_text: String,
+}
+
+/// A new batch of certificates: `count` split evenly across `store_ids` (none: unallocated).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct BatchInput {
+    /// 1–100 000 (as typed in the form, or a number in JSON).
+    #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = i64, example = 1200))]
+    pub count: String,
+    #[serde(default)]
+    pub store_ids: Vec<i64>,
+}
+
+/// A run of consecutive serial numbers in one place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct SerialRange {
+    pub first: i64,
+    pub last: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Batch {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub first_serial: i64,
+    pub last_serial: i64,
+    pub count: i64,
+    pub created_at: String,
+}
+
+/// Where a campaign's certificates are: per store (or unallocated) and per state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct StoreStock {
+    /// `None`: printed but not yet allocated to a store.
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub partner_name: Option<String>,
+    pub printed: i64,
+    pub handed_out: i64,
+    pub redeemed: i64,
+    pub voided: i64,
+    /// Serial ranges allocated here, in order.
+    pub ranges: Vec<SerialRange>,
+}
+
+/// Certificate states: printed (allocated) → handed out → redeemed; or voided with a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CertState {
+    Printed,
+    HandedOut,
+    Redeemed,
+    Voided,
+}
+
+impl CertState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertState::Printed => "printed",
+            CertState::HandedOut => "handed_out",
+            CertState::Redeemed => "redeemed",
+            CertState::Voided => "voided",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CertState> {
+        match s {
+            "printed" => Some(CertState::Printed),
+            "handed_out" => Some(CertState::HandedOut),
+            "redeemed" => Some(CertState::Redeemed),
+            "voided" => Some(CertState::Voided),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct Certificate {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub serial: i64,
+    /// Printed form, e.g. `K7QD-M2XF-R9A`.
+    pub code: String,
+    pub url: String,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub state: CertState,
+    pub void_reason: Option<String>,
+}
+
+/// Moves the printed (not yet handed out) certificates of a serial range to a store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct MoveInput {
+    #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub first_serial: String,
+    #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub last_serial: String,
+    /// Empty: back to unallocated.
+    #[serde(default)]
+    pub store_id: Option<i64>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct MoveResult {
+    pub moved: i64,
+    /// Certificates of the range that were already handed out, redeemed or voided: not moved.
+    pub skipped: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct VoidInput {
+    pub code: String,
+    pub reason: String,
+}
+
+/// Paper participant forms to print for a store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct FormBatchInput {
+    pub store_id: Option<i64>,
+    #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = i64, example = 100))]
+    pub count: String,
+}
+
+/// Paper participant forms printed for a store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct FormBatch {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub store_id: i64,
+    pub store_name: String,
+    pub first_serial: i64,
+    pub last_serial: i64,
+    pub created_at: String,
+}
+
+/// What anyone holding the certificate may see: no personal data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct PublicCertificate {
+    pub code: String,
+    pub serial: i64,
+    pub campaign_name: String,
+    pub title: String,
+    pub terms: String,
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub face_value: Money,
+    pub valid_until: NaiveDate,
+    pub status: PublicStatus,
+    pub clinic_name: String,
+    pub clinic_address: String,
+    /// `+7XXXXXXXXXX` (empty if the clinic has not set it).
+    pub clinic_phone: String,
+}
+
+/// The certificate's status as its holder sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PublicStatus {
+    /// Can be used: book a visit.
+    Valid,
+    /// The campaign has not started yet.
+    NotYetValid,
+    Expired,
+    Redeemed,
+    Voided,
+}
+
+/// Accepts `"1 200"` from a form or `1200` from JSON.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Number(i64),
+    }
+    Ok(match TextOrNumber::deserialize(d)? {
+        TextOrNumber::Text(s) => s,
+        TextOrNumber::Number(n) => n.to_string(),
+    })
+}

@@ -8,7 +8,9 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+
+use crate::api_certs as certs;
 use axum::{Json, Router};
 use domain::auth::Actor;
 use domain::model::*;
@@ -65,7 +67,7 @@ pub fn error_response(e: &DomainError, lang: Lang) -> Response {
 }
 
 /// A refusal, rendered in the caller's language.
-pub struct ApiError(DomainError, Lang);
+pub struct ApiError(pub DomainError, pub Lang);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -73,7 +75,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The authenticated caller of an API route.
 pub struct Caller {
@@ -100,13 +102,13 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    fn wrap<T>(&self, r: Result<T, DomainError>) -> ApiResult<T> {
+    pub fn wrap<T>(&self, r: Result<T, DomainError>) -> ApiResult<T> {
         r.map_err(|e| ApiError(e, self.lang))
     }
 }
 
 /// Unreadable JSON is a 400 with the same error shape.
-fn body<T>(lang: Lang, b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+pub fn body<T>(lang: Lang, b: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
     b.map(|Json(v)| v).map_err(|e| {
         tracing::debug!(error = %e, "bad JSON body");
         ApiError(DomainError::field("body", ErrorCode::InvalidChoice), lang)
@@ -124,6 +126,39 @@ pub fn router() -> Router<AppState> {
         .route("/stores", get(list_stores).post(create_store))
         .route("/stores/{id}", get(get_store).put(update_store))
         .route("/people", get(list_people).post(create_person))
+        .route(
+            "/campaigns/{id}/batches",
+            get(certs::list_batches).post(certs::create_batch),
+        )
+        .route("/campaigns/{id}/stock", get(certs::stock))
+        .route(
+            "/campaigns/{id}/certificates",
+            get(certs::list_certificates),
+        )
+        .route(
+            "/campaigns/{id}/certificates/pdf",
+            get(certs::certificates_pdf),
+        )
+        .route("/campaigns/{id}/certificate-moves", post(certs::move_range))
+        .route(
+            "/campaigns/{id}/texts",
+            get(certs::get_texts).put(certs::put_texts),
+        )
+        .route(
+            "/campaigns/{id}/form-batches",
+            get(certs::list_form_batches).post(certs::create_form_batch),
+        )
+        .route(
+            "/campaigns/{id}/stores/{store_id}/poster/pdf",
+            get(certs::poster_pdf),
+        )
+        .route(
+            "/campaigns/{id}/regulations/pdf",
+            get(certs::regulations_pdf),
+        )
+        .route("/form-batches/{id}/pdf", get(certs::forms_pdf))
+        .route("/certificates/void", post(certs::void))
+        .route("/certificates/{code}", get(certs::public_certificate))
         .fallback(|headers: HeaderMap| async move {
             ApiError(
                 DomainError::Refused(ErrorCode::NotFound),
@@ -139,8 +174,13 @@ pub fn router() -> Router<AppState> {
         Errors: 4xx with `{\"error\": {\"code\", \"message\", \"fields\": [...]}}`; `Accept-Language: en` for English messages."),
     paths(list_campaigns, create_campaign, get_campaign, update_campaign, list_costs, add_cost,
           list_partners, create_partner, get_partner, update_partner,
-          list_stores, create_store, get_store, update_store, list_people, create_person),
-    components(schemas(ErrorBody, Campaign, CampaignInput, Cost, CostInput, Partner, PartnerInput, Store, StoreInput, Person, PersonInput)),
+          list_stores, create_store, get_store, update_store, list_people, create_person,
+          certs::create_batch, certs::list_batches, certs::stock, certs::list_certificates, certs::certificates_pdf,
+          certs::move_range, certs::get_texts, certs::put_texts, certs::create_form_batch, certs::list_form_batches,
+          certs::poster_pdf, certs::regulations_pdf, certs::forms_pdf, certs::void, certs::public_certificate),
+    components(schemas(ErrorBody, Campaign, CampaignInput, Cost, CostInput, Partner, PartnerInput, Store, StoreInput, Person, PersonInput,
+        Batch, BatchInput, StoreStock, SerialRange, Certificate, CertState, MoveInput, MoveResult, VoidInput,
+        CampaignTexts, FormBatch, FormBatchInput, PublicCertificate, PublicStatus)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -6,9 +6,11 @@
 //! in `domain::ops` → the storage layer `domain::db`.
 
 pub mod api;
+pub mod api_certs;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod materials;
 
 pub use config::Config;
 pub use http::{build_router, build_state};

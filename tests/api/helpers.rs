@@ -248,6 +248,92 @@ impl Api {
     }
 }
 
+impl Api {
+    /// A download: status, content type and the bytes.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("get");
+        let status = r.status();
+        let kind = r
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, kind, r.bytes().await.expect("bytes").to_vec())
+    }
+}
+
+/// A PDF looked at as a person and a phone would: its text (`pdftotext`), its page count, and
+/// every QR code on every page, rendered at 150 dpi (`pdftoppm`) and decoded by `zbarimg`.
+pub struct PdfLook {
+    pub text: String,
+    pub pages: usize,
+    pub qr: Vec<String>,
+}
+
+fn tool(name: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{name}` must be installed (poppler-utils, zbar-tools): {e}"))
+}
+
+pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let dir =
+        std::env::temp_dir().join(format!("sarafan-pdf-{}", &domain::auth::new_secret()[..12]));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pdf = dir.join("doc.pdf");
+    std::fs::write(&pdf, bytes).expect("write pdf");
+    let pdf_s = pdf.to_string_lossy().to_string();
+    let text = tool("pdftotext", &["-layout", &pdf_s, "-"]);
+    assert!(text.status.success(), "pdftotext failed");
+    let prefix = dir.join("page").to_string_lossy().to_string();
+    let render = tool("pdftoppm", &["-r", "150", "-png", &pdf_s, &prefix]);
+    assert!(
+        render.status.success(),
+        "pdftoppm failed: {}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let mut pngs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    pngs.sort();
+    let mut qr = Vec::new();
+    for png in &pngs {
+        let out = tool(
+            "zbarimg",
+            &[
+                "--raw",
+                "-q",
+                "-Sdisable",
+                "-Sqrcode.enable",
+                &png.to_string_lossy(),
+            ],
+        );
+        qr.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    PdfLook {
+        text: String::from_utf8_lossy(&text.stdout).to_string(),
+        pages: pngs.len(),
+        qr,
+    }
+}
+
 /// The field named in an API error body.
 pub fn error_field(body: &Value) -> Option<&str> {
     body["error"]["fields"][0]["field"].as_str()

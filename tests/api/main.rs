@@ -3,6 +3,7 @@
 
 mod accounts;
 mod campaigns;
+mod certificates;
 mod helpers;
 mod pages;
 mod partners;

@@ -167,6 +167,7 @@ pub fn CampaignPage() -> impl IntoView {
                     match (campaign.await, partners.await) {
                         (Ok(c), Ok(partners)) => view! {
                             <h2>{c.name.clone()}</h2>
+                            <p><a class="btn btn-primary" href=format!("/campaigns/{}/certificates", c.id)>{t(Msg::CertificatesTitle)}</a></p>
                             <div class="card"><CampaignForm campaign=Some(c.clone()) partners action=save/></div>
                             <section class="card stack">
                                 <h2>{t(Msg::Costs)}</h2>

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod certificates;
 pub mod home;
 pub mod partners;
 pub mod people;

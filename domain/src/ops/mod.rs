@@ -2,6 +2,7 @@
 //! records the change in the audit log. Server functions, the JSON API and the CLI call these.
 
 pub mod campaigns;
+pub mod certificates;
 pub mod partners;
 pub mod people;
 pub mod settings;

@@ -10,6 +10,23 @@ use crate::types::{Phone, optional_text, required_text};
 
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Moscow";
 
+/// The base URL printed in QR codes: the clinic's setting if set, else the server's own.
+pub async fn qr_base_url(db: &Db, server_public_url: &str) -> Result<String, DomainError> {
+    let s = get(db).await?;
+    let url = if s.public_url.trim().is_empty() {
+        server_public_url
+    } else {
+        s.public_url.trim()
+    };
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// Today's date at the clinic (its time zone decides when a certificate expires).
+pub fn today(time_zone: &str) -> chrono::NaiveDate {
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
 /// The clinic settings; anyone signed in may read them (they are printed on certificates).
 pub async fn get(db: &Db) -> Result<ClinicSettings, DomainError> {
     let row = sqlx::query("SELECT name, address, phone, public_url, time_zone, currency FROM clinic_settings WHERE id = 1")
