@@ -36,7 +36,7 @@ pub fn cert_title(lang: Lang) -> &'static str {
 pub fn cert_text(lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => {
-            "Скидка {value} на приём и лечение в стоматологии «{clinic}». Запись по телефону {phone}. Не суммируется с другими акциями, не обменивается на деньги."
+            "Скидка {value} на приём и лечение. {clinic}, запись по телефону {phone}. Не суммируется с другими акциями, не обменивается на деньги."
         }
         Lang::En => {
             "{value} off a visit and treatment at {clinic}. Book on {phone}. Not combinable with other offers; no cash value."
@@ -47,7 +47,7 @@ pub fn cert_text(lang: Lang) -> &'static str {
 pub fn consent_text(lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => {
-            "Я даю согласие стоматологии «{clinic}» ({address}) на обработку моих персональных данных (фамилия, имя, телефон, адрес эл. почты, дата рождения) в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных» для участия в акции «{campaign}», записи на приём и информирования об акции, в том числе по SMS и электронной почте. Согласие действует до его отзыва; отозвать его можно письменным заявлением или по телефону {phone}."
+            "Я даю согласие на обработку моих персональных данных оператору — {clinic} ({address}): (фамилия, имя, телефон, адрес эл. почты, дата рождения) в соответствии с Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных» для участия в акции «{campaign}», записи на приём и информирования об акции, в том числе по SMS и электронной почте. Согласие действует до его отзыва; отозвать его можно письменным заявлением или по телефону {phone}."
         }
         Lang::En => {
             "I consent to {clinic} ({address}) processing my personal data (name, phone, e-mail, date of birth) under Russian Federal Law No. 152-FZ \"On Personal Data\" to take part in the campaign \"{campaign}\", to book visits and to be informed about the campaign, including by SMS and e-mail. The consent stands until withdrawn in writing or by phone on {phone}."
@@ -65,7 +65,7 @@ pub fn poster_headline(lang: Lang) -> &'static str {
 pub fn poster_text(lang: Lang) -> &'static str {
     match lang {
         Lang::Ru => {
-            "Спросите у сотрудника подарочный сертификат стоматологии «{clinic}» на {value} — или наведите камеру телефона на QR-код и получите его сразу. Сертификат действует до {until}."
+            "Спросите у сотрудника подарочный сертификат на {value} — или наведите камеру телефона на QR-код и получите его сразу. {clinic}. Сертификат действует до {until}."
         }
         Lang::En => {
             "Ask the staff for a {value} gift certificate from {clinic} — or point your phone camera at the QR code to get it at once. Valid until {until}."
@@ -75,21 +75,17 @@ pub fn poster_text(lang: Lang) -> &'static str {
 
 pub fn regulations(lang: Lang) -> &'static str {
     match lang {
-        Lang::Ru => "Регламент акции «{campaign}» для сотрудников магазина
-
-Стоматология «{clinic}» дарит покупателям вашего магазина подарочные сертификаты на {value}. Сертификат действует до {until}.
+        Lang::Ru => "{clinic} дарит покупателям вашего магазина подарочные сертификаты на {value}. Сертификат действует до {until}.
 
 Что делать:
-- Предлагайте сертификат каждому покупателю при расчёте: «Стоматология «{clinic}» дарит вам сертификат на {value} на лечение зубов».
+- Предлагайте сертификат каждому покупателю при расчёте: «{clinic} дарит вам сертификат на {value} на лечение зубов».
 - Попросите покупателя заполнить анкету (имя, телефон, согласие на обработку данных) — на бумаге или в приложении «Сарафан» на вашем телефоне.
 - В приложении отсканируйте QR-код сертификата, введите имя и телефон участника, отметьте согласие и нажмите «Сохранить».
 - Один сертификат — одному человеку. Не выдавайте сертификат без согласия на обработку персональных данных.
 - Если сертификаты или анкеты заканчиваются (осталось меньше чем на 5 дней), сообщите администратору магазина.
 
-Вопросы об акции: стоматология «{clinic}», {phone}, {address}.",
-        Lang::En => "Regulations of the campaign \"{campaign}\" for store staff
-
-{clinic} gives your store's customers gift certificates worth {value}. Certificates are valid until {until}.
+Вопросы об акции: {clinic}, {phone}, {address}.",
+        Lang::En => "{clinic} gives your store's customers gift certificates worth {value}. Certificates are valid until {until}.
 
 What to do:
 - Offer a certificate to every customer at the till: \"{clinic} gives you a {value} certificate for dental care\".

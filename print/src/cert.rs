@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::content::{ACCENT, BLACK, Content, INK, MUTED, TINT, mm};
 use crate::fonts::{Font, Fonts, fonts};
-use crate::layout::{Align, Block, Rect, Style, VAlign, fit};
+use crate::layout::{Align, Block, Rect, Stacked, Style, VAlign, fit, fit_stack};
 use crate::pdf::{A4, Form, assemble, deflate, render_pages};
 use crate::qr::Symbol;
 use crate::{CertLayout, CertificateDesign, CertificateItem, PrintError, no_items};
@@ -33,7 +33,10 @@ fn rect(b: [f32; 4]) -> Rect {
 
 const STORE_STYLE: Style = Style::new(Font::Regular, 8.0, 6.0).leading(1.15);
 
-pub(crate) fn render(design: &CertificateDesign, items: &[CertificateItem]) -> Result<Vec<u8>, PrintError> {
+pub(crate) fn render(
+    design: &CertificateDesign,
+    items: &[CertificateItem],
+) -> Result<Vec<u8>, PrintError> {
     if items.is_empty() {
         return Err(no_items());
     }
@@ -51,7 +54,10 @@ pub(crate) fn render(design: &CertificateDesign, items: &[CertificateItem]) -> R
     shared.buf.clear();
     let (per_page, origins, scale, grid, cols, rows) = match design.layout {
         CertLayout::Grid2x4 => {
-            let grid = ((210.0 - CELL_W * COLS as f32) / 2.0, (297.0 - CELL_H * ROWS as f32) / 2.0);
+            let grid = (
+                (210.0 - CELL_W * COLS as f32) / 2.0,
+                (297.0 - CELL_H * ROWS as f32) / 2.0,
+            );
             (COLS * ROWS, grid_origins(grid), 1.0, grid, COLS, ROWS)
         }
         CertLayout::OnePerPage => {
@@ -60,7 +66,14 @@ pub(crate) fn render(design: &CertificateDesign, items: &[CertificateItem]) -> R
             (1, vec![at], SINGLE_SCALE, at, 1, 1)
         }
     };
-    draw_cut_marks(&mut shared, grid, cols, rows, CELL_W * scale, CELL_H * scale);
+    draw_cut_marks(
+        &mut shared,
+        grid,
+        cols,
+        rows,
+        CELL_W * scale,
+        CELL_H * scale,
+    );
     let sheet_form = Form {
         name: "S",
         width: A4.w,
@@ -102,7 +115,10 @@ fn grid_origins((x0, y0): (f32, f32)) -> Vec<(f32, f32)> {
     let mut v = Vec::with_capacity(COLS * ROWS);
     for row in 0..ROWS {
         for col in 0..COLS {
-            v.push((x0 + col as f32 * CELL_W, y0 + (ROWS - 1 - row) as f32 * CELL_H));
+            v.push((
+                x0 + col as f32 * CELL_W,
+                y0 + (ROWS - 1 - row) as f32 * CELL_H,
+            ));
         }
     }
     v
@@ -148,50 +164,129 @@ fn draw_cut_marks(c: &mut Content, origin: (f32, f32), cols: usize, rows: usize,
 }
 
 /// Everything a certificate shares, in cell coordinates (pt).
-fn draw_design(c: &mut Content, fonts: &'static Fonts, d: &CertificateDesign) -> Result<(), PrintError> {
+fn draw_design(
+    c: &mut Content,
+    fonts: &'static Fonts,
+    d: &CertificateDesign,
+) -> Result<(), PrintError> {
     // Frame, and a tinted panel behind the face value.
     c.stroke(ACCENT);
     c.line_width(0.9);
-    c.rounded_rect(mm(2.5), mm(2.5), mm(CELL_W - 5.0), mm(CELL_H - 5.0), mm(3.0));
+    c.rounded_rect(
+        mm(2.5),
+        mm(2.5),
+        mm(CELL_W - 5.0),
+        mm(CELL_H - 5.0),
+        mm(3.0),
+    );
     c.raw("S\n");
     c.fill(TINT);
     c.rounded_rect(mm(5.0), mm(40.5), mm(52.0), mm(14.0), mm(2.0));
     c.raw("f\n");
 
-    let left = 6.5;
-    let width = 49.0;
-    let title = fit(fonts, "title", &d.title, Style::new(Font::Bold, 12.0, 7.0).leading(1.1), mm(52.0), mm(8.5), 2)?;
+    // The face value keeps 3 mm clear of the panel's sides.
+    let left = 8.0;
+    let width = 46.0;
+    let title = fit(
+        fonts,
+        "title",
+        &d.title,
+        Style::new(Font::Bold, 12.0, 7.0).leading(1.1),
+        mm(52.0),
+        mm(8.5),
+        2,
+    )?;
     c.fill(ACCENT);
-    title.draw_in(c, Rect::mm(5.0, 55.5, 52.0, 8.5), Align::Left, VAlign::Middle);
+    title.draw_in(
+        c,
+        Rect::mm(5.0, 55.5, 52.0, 8.5),
+        Align::Left,
+        VAlign::Middle,
+    );
 
-    let value = fit(fonts, "face_value", &d.face_value, Style::new(Font::Bold, 28.0, 12.0), mm(width), mm(12.0), 1)?;
+    let value = fit(
+        fonts,
+        "face_value",
+        &d.face_value,
+        Style::new(Font::Bold, 28.0, 12.0),
+        mm(width),
+        mm(12.0),
+        1,
+    )?;
     c.fill(INK);
-    value.draw_in(c, Rect::mm(left, 41.5, width, 12.0), Align::Center, VAlign::Middle);
+    value.draw_in(
+        c,
+        Rect::mm(left, 41.5, width, 12.0),
+        Align::Center,
+        VAlign::Middle,
+    );
 
-    let valid = fit(fonts, "valid_until", &d.valid_until, Style::new(Font::Bold, 8.0, 6.0), mm(52.0), mm(4.0), 1)?;
+    // Validity (one or two lines) under the panel, then the terms in what is left
+    // above the clinic's details.
+    let valid = fit(
+        fonts,
+        "valid_until",
+        &d.valid_until,
+        Style::new(Font::Bold, 8.0, 6.0).leading(1.1),
+        mm(52.0),
+        mm(5.6),
+        2,
+    )?;
+    let valid_top = mm(39.6);
     c.fill(INK);
-    valid.draw_in(c, Rect::mm(5.0, 35.5, 52.0, 4.0), Align::Left, VAlign::Middle);
+    valid.draw(c, mm(5.0), valid_top, mm(52.0), Align::Left);
 
-    let terms = fit(fonts, "terms", &d.terms, Style::new(Font::Regular, 7.0, 6.0).leading(1.15), mm(52.0), mm(14.5), 8)?;
-    c.fill(INK);
-    terms.draw_in(c, Rect::mm(5.0, 20.0, 52.0, 14.5), Align::Left, VAlign::Top);
+    let terms_top = valid_top - valid.height() - mm(1.2);
+    let terms_bottom = mm(20.0);
+    let terms = fit(
+        fonts,
+        "terms",
+        &d.terms,
+        Style::new(Font::Regular, 7.0, 6.0).leading(1.15),
+        mm(52.0),
+        terms_top - terms_bottom,
+        usize::MAX,
+    )?;
+    terms.draw(c, mm(5.0), terms_top, mm(52.0), Align::Left);
 
     // Clinic: a hairline, then name, address, phone from the top down.
     c.stroke(ACCENT);
     c.line_width(0.4);
     c.line(mm(5.0), mm(18.8), mm(57.0), mm(18.8));
-    let name = fit(fonts, "name", &d.clinic.name, Style::new(Font::Bold, 8.0, 6.0).leading(1.1), mm(52.0), mm(5.8), 2)?;
-    let address = fit(fonts, "address", &d.clinic.address, Style::new(Font::Regular, 7.0, 6.0).leading(1.1), mm(52.0), mm(5.6), 2)?;
-    let phone = fit(fonts, "phone", &d.clinic.phone, Style::new(Font::Regular, 7.0, 6.0), mm(52.0), mm(3.2), 1)?;
-    let mut top = mm(17.6);
-    let gap = mm(0.6);
-    c.fill(ACCENT);
-    name.draw(c, mm(5.0), top, mm(52.0), Align::Left);
-    top -= name.height() + gap;
-    c.fill(INK);
-    address.draw(c, mm(5.0), top, mm(52.0), Align::Left);
-    top -= address.height() + gap;
-    phone.draw(c, mm(5.0), top, mm(52.0), Align::Left);
+    let clinic = fit_stack(
+        fonts,
+        &[
+            Stacked {
+                field: "name",
+                text: &d.clinic.name,
+                style: Style::new(Font::Bold, 8.0, 6.0).leading(1.1),
+                max_lines: 2,
+            },
+            Stacked {
+                field: "address",
+                text: &d.clinic.address,
+                style: Style::new(Font::Regular, 7.0, 6.0).leading(1.1),
+                max_lines: 2,
+            },
+            Stacked {
+                field: "phone",
+                text: &d.clinic.phone,
+                style: Style::new(Font::Regular, 7.0, 6.0),
+                max_lines: 1,
+            },
+        ],
+        mm(52.0),
+        mm(17.8 - 4.0),
+        mm(0.6),
+    )?;
+    let mut top = mm(17.8);
+    for (i, block) in clinic.iter().enumerate() {
+        c.fill(if i == 0 { ACCENT } else { INK });
+        block.draw(c, mm(5.0), top, mm(52.0), Align::Left);
+        if !block.lines.is_empty() {
+            top -= block.height() + mm(0.6);
+        }
+    }
     Ok(())
 }
 
@@ -203,9 +298,25 @@ fn draw_item(
     stores: &HashMap<&str, Block>,
 ) -> Result<(), PrintError> {
     let serial_box = rect(SERIAL);
-    let serial = fit(fonts, "serial", &item.serial, Style::new(Font::Regular, 8.0, 6.0), serial_box.w, serial_box.h, 1)?;
+    let serial = fit(
+        fonts,
+        "serial",
+        &item.serial,
+        Style::new(Font::Regular, 8.0, 6.0),
+        serial_box.w,
+        serial_box.h,
+        1,
+    )?;
     let code_box = rect(CODE);
-    let code = fit(fonts, "code", &item.code, Style::new(Font::Bold, 10.0, 6.0), code_box.w, code_box.h, 1)?;
+    let code = fit(
+        fonts,
+        "code",
+        &item.code,
+        Style::new(Font::Bold, 10.0, 6.0),
+        code_box.w,
+        code_box.h,
+        1,
+    )?;
     let symbol = Symbol::encode("url", &item.url)?;
 
     c.fill(MUTED);

@@ -62,7 +62,7 @@ impl Content {
         if frac != 0 {
             self.buf.push(b'.');
             self.buf.push(b'0' + (frac / 10) as u8);
-            if frac % 10 != 0 {
+            if !frac.is_multiple_of(10) {
                 self.buf.push(b'0' + (frac % 10) as u8);
             }
         }

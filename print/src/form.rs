@@ -51,9 +51,33 @@ fn mm_rect(r: Rect) -> Rect {
 fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(), PrintError> {
     // Header: clinic on the left (the QR code takes the right).
     let head_w = 128.0;
-    let name = fit(fonts, "name", &d.clinic.name, Style::new(Font::Bold, 13.0, 9.0).leading(1.1), mm(head_w), mm(11.0), 2)?;
-    let address = fit(fonts, "address", &d.clinic.address, Style::new(Font::Regular, 9.5, 7.0), mm(head_w), mm(8.0), 2)?;
-    let phone = fit(fonts, "phone", &d.clinic.phone, Style::new(Font::Regular, 9.5, 7.0), mm(head_w), mm(4.5), 1)?;
+    let name = fit(
+        fonts,
+        "name",
+        &d.clinic.name,
+        Style::new(Font::Bold, 13.0, 9.0).leading(1.1),
+        mm(head_w),
+        mm(11.0),
+        2,
+    )?;
+    let address = fit(
+        fonts,
+        "address",
+        &d.clinic.address,
+        Style::new(Font::Regular, 9.5, 7.0),
+        mm(head_w),
+        mm(8.0),
+        2,
+    )?;
+    let phone = fit(
+        fonts,
+        "phone",
+        &d.clinic.phone,
+        Style::new(Font::Regular, 9.5, 7.0),
+        mm(head_w),
+        mm(4.5),
+        1,
+    )?;
     let mut top = mm(279.0);
     c.fill(ACCENT);
     name.draw(c, mm(LEFT), top, mm(head_w), Align::Left);
@@ -63,9 +87,22 @@ fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(
     top -= address.height() + mm(0.8);
     phone.draw(c, mm(LEFT), top, mm(head_w), Align::Left);
 
-    let title = fit(fonts, "title", &d.title, Style::new(Font::Bold, 18.0, 11.0).leading(1.15), mm(head_w), mm(16.0), 3)?;
+    let title = fit(
+        fonts,
+        "title",
+        &d.title,
+        Style::new(Font::Bold, 18.0, 11.0).leading(1.15),
+        mm(head_w),
+        mm(16.0),
+        3,
+    )?;
     c.fill(INK);
-    title.draw_in(c, Rect::mm(LEFT, 233.0, head_w, 16.0), Align::Left, VAlign::Bottom);
+    title.draw_in(
+        c,
+        Rect::mm(LEFT, 233.0, head_w, 16.0),
+        Align::Left,
+        VAlign::Bottom,
+    );
 
     c.stroke(ACCENT);
     c.line_width(0.8);
@@ -74,11 +111,38 @@ fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(
     // Fields: a caption and a line to write on (two for "how did you hear of us").
     let l = &d.labels;
     let half = (WIDTH - 8.0) / 2.0;
-    field(c, fonts, "labels.full_name", &l.full_name, LEFT, 222.0, WIDTH, 1)?;
+    field(
+        c,
+        fonts,
+        "labels.full_name",
+        &l.full_name,
+        LEFT,
+        222.0,
+        WIDTH,
+        1,
+    )?;
     field(c, fonts, "labels.phone", &l.phone, LEFT, 204.0, half, 1)?;
-    field(c, fonts, "labels.birthday", &l.birthday, LEFT + half + 8.0, 204.0, half, 1)?;
+    field(
+        c,
+        fonts,
+        "labels.birthday",
+        &l.birthday,
+        LEFT + half + 8.0,
+        204.0,
+        half,
+        1,
+    )?;
     field(c, fonts, "labels.email", &l.email, LEFT, 186.0, WIDTH, 1)?;
-    field(c, fonts, "labels.heard_from", &l.heard_from, LEFT, 168.0, WIDTH, 2)?;
+    field(
+        c,
+        fonts,
+        "labels.heard_from",
+        &l.heard_from,
+        LEFT,
+        168.0,
+        WIDTH,
+        2,
+    )?;
 
     // Consent: a tick box and the paragraph beside it.
     let consent_top = 137.0;
@@ -98,7 +162,13 @@ fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(
         usize::MAX,
     )?;
     c.fill(INK);
-    consent.draw(c, mm(text_x), mm(consent_top), mm(RIGHT - text_x), Align::Left);
+    consent.draw(
+        c,
+        mm(text_x),
+        mm(consent_top),
+        mm(RIGHT - text_x),
+        Align::Left,
+    );
 
     // Signature and date: lines with captions under them, a little below the consent
     // (but never lower than the footer allows).
@@ -109,11 +179,33 @@ fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(
     c.line_width(0.5);
     c.line(mm(LEFT), mm(sig_y), mm(LEFT + sig_w), mm(sig_y));
     c.line(mm(date_x), mm(sig_y), mm(RIGHT), mm(sig_y));
-    let sig = fit(fonts, "labels.signature", &l.signature, CAPTION, mm(sig_w), mm(4.5), 1)?;
-    let date = fit(fonts, "labels.date", &l.date, CAPTION, mm(RIGHT - date_x), mm(4.5), 1)?;
+    let sig = fit(
+        fonts,
+        "labels.signature",
+        &l.signature,
+        CAPTION,
+        mm(sig_w),
+        mm(4.5),
+        1,
+    )?;
+    let date = fit(
+        fonts,
+        "labels.date",
+        &l.date,
+        CAPTION,
+        mm(RIGHT - date_x),
+        mm(4.5),
+        1,
+    )?;
     c.fill(MUTED);
     sig.draw(c, mm(LEFT), mm(sig_y - 1.5), mm(sig_w), Align::Left);
-    date.draw(c, mm(date_x), mm(sig_y - 1.5), mm(RIGHT - date_x), Align::Left);
+    date.draw(
+        c,
+        mm(date_x),
+        mm(sig_y - 1.5),
+        mm(RIGHT - date_x),
+        Align::Left,
+    );
 
     c.stroke(MUTED);
     c.line_width(0.3);
@@ -147,11 +239,35 @@ fn field(
 
 fn draw_item(c: &mut Content, fonts: &'static Fonts, item: &FormItem) -> Result<(), PrintError> {
     let serial_box = mm_rect(SERIAL);
-    let serial = fit(fonts, "serial", &item.serial, Style::new(Font::Bold, 10.0, 7.0), serial_box.w, serial_box.h, 1)?;
+    let serial = fit(
+        fonts,
+        "serial",
+        &item.serial,
+        Style::new(Font::Bold, 10.0, 7.0),
+        serial_box.w,
+        serial_box.h,
+        1,
+    )?;
     let store_box = mm_rect(STORE);
-    let store = fit(fonts, "store", &item.store, Style::new(Font::Regular, 8.0, 6.0).leading(1.1), store_box.w, store_box.h, 2)?;
+    let store = fit(
+        fonts,
+        "store",
+        &item.store,
+        Style::new(Font::Regular, 8.0, 6.0).leading(1.1),
+        store_box.w,
+        store_box.h,
+        2,
+    )?;
     let footer_box = mm_rect(FOOTER);
-    let footer = fit(fonts, "serial", &item.serial, Style::new(Font::Regular, 8.0, 6.0), footer_box.w, footer_box.h, 1)?;
+    let footer = fit(
+        fonts,
+        "serial",
+        &item.serial,
+        Style::new(Font::Regular, 8.0, 6.0),
+        footer_box.w,
+        footer_box.h,
+        1,
+    )?;
     let symbol = Symbol::encode("url", &item.url)?;
 
     c.fill(BLACK);

@@ -98,7 +98,9 @@ impl Shaped {
         multiline: bool,
     ) -> Result<Shaped, PrintError> {
         let face = fonts.face(font);
-        let space_gid = face.glyph(' ').ok_or(PrintError::MissingGlyph { field, ch: ' ' })?;
+        let space_gid = face
+            .glyph(' ')
+            .ok_or(PrintError::MissingGlyph { field, ch: ' ' })?;
         let mut s = Shaped {
             font,
             face,
@@ -130,7 +132,9 @@ impl Shaped {
                 }
                 '\n' => s.end_word(&mut word_start, &mut word_units),
                 _ => {
-                    let gid = face.glyph(ch).ok_or(PrintError::MissingGlyph { field, ch })?;
+                    let gid = face
+                        .glyph(ch)
+                        .ok_or(PrintError::MissingGlyph { field, ch })?;
                     s.glyphs.push(Glyph { gid, ch });
                     word_units += u32::from(face.advance(gid));
                 }
@@ -253,8 +257,13 @@ impl Shaped {
     /// are wider than a line (used for running text that flows across pages).
     pub(crate) fn set(&self, size: f32, leading: f32, width: f32) -> Result<Block, ()> {
         let mut lines = Vec::new();
-        self.wrap(self.units_for(width, size), true, usize::MAX, Some(&mut lines))
-            .ok_or(())?;
+        self.wrap(
+            self.units_for(width, size),
+            true,
+            usize::MAX,
+            Some(&mut lines),
+        )
+        .ok_or(())?;
         Ok(self.block(size, leading, lines))
     }
 
@@ -316,9 +325,69 @@ pub(crate) fn fit(
     height: f32,
     max_lines: usize,
 ) -> Result<Block, PrintError> {
-    Shaped::new(fonts, style.font, field, text, max_lines > 1)?.fit(
-        field, style, width, height, max_lines,
-    )
+    Shaped::new(fonts, style.font, field, text, max_lines > 1)?
+        .fit(field, style, width, height, max_lines)
+}
+
+/// One text of a [`fit_stack`].
+pub(crate) struct Stacked<'a> {
+    pub(crate) field: &'static str,
+    pub(crate) text: &'a str,
+    pub(crate) style: Style,
+    pub(crate) max_lines: usize,
+}
+
+/// Fits several texts stacked top to bottom (`gap` pt apart) into one `width` × `height`
+/// box, shrinking them together (each down to its own floor) until the stack fits. When
+/// it cannot, the error names the text that takes the most lines at the floor.
+pub(crate) fn fit_stack(
+    fonts: &'static Fonts,
+    texts: &[Stacked<'_>],
+    width: f32,
+    height: f32,
+    gap: f32,
+) -> Result<Vec<Block>, PrintError> {
+    let shaped = texts
+        .iter()
+        .map(|t| Shaped::new(fonts, t.style.font, t.field, t.text, t.max_lines > 1))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut step = 0.0f32;
+    loop {
+        let mut at_floor = true;
+        let mut blocks = Vec::with_capacity(texts.len());
+        let mut too_wide = None;
+        for (t, s) in texts.iter().zip(&shaped) {
+            let size = (t.style.max - step).max(t.style.min);
+            at_floor &= size <= t.style.min;
+            let style = Style {
+                max: size,
+                min: size,
+                ..t.style
+            };
+            match s.fit(t.field, style, width, f32::MAX, t.max_lines) {
+                Ok(b) => blocks.push(b),
+                Err(_) => too_wide = too_wide.or(Some(t.field)),
+            }
+        }
+        if too_wide.is_none() {
+            let texts_shown = blocks.iter().filter(|b| !b.lines.is_empty()).count();
+            let used = blocks.iter().map(Block::height).sum::<f32>()
+                + gap * texts_shown.saturating_sub(1) as f32;
+            if used <= height + 0.01 {
+                return Ok(blocks);
+            }
+        }
+        if at_floor {
+            let longest = blocks
+                .iter()
+                .zip(texts)
+                .max_by_key(|(b, _)| b.lines.len())
+                .map(|(_, t)| t.field);
+            let field = too_wide.or(longest).unwrap_or("text");
+            return Err(PrintError::TextTooLong { field });
+        }
+        step += 0.25;
+    }
 }
 
 impl Block {
@@ -408,8 +477,16 @@ mod tests {
     #[test]
     fn text_that_fits_is_set_at_the_preferred_size_on_one_line() {
         let f = fonts().expect("fonts");
-        let b = fit(f, "t", "Подарочный сертификат", Style::new(Font::Bold, 10.0, 6.0), 400.0, 20.0, 3)
-            .expect("fits");
+        let b = fit(
+            f,
+            "t",
+            "Подарочный сертификат",
+            Style::new(Font::Bold, 10.0, 6.0),
+            400.0,
+            20.0,
+            3,
+        )
+        .expect("fits");
         assert_eq!(b.size, 10.0);
         assert_eq!(lines(&b), vec!["Подарочный сертификат"]);
     }
@@ -418,40 +495,125 @@ mod tests {
     fn text_wraps_at_spaces_then_shrinks_then_fails() {
         let f = fonts().expect("fonts");
         let text = "Не суммируется с другими акциями и не обменивается на деньги";
-        let wrapped = fit(f, "terms", text, Style::new(Font::Regular, 8.0, 6.0), 120.0, 200.0, 10)
-            .expect("fits");
+        let wrapped = fit(
+            f,
+            "terms",
+            text,
+            Style::new(Font::Regular, 8.0, 6.0),
+            120.0,
+            200.0,
+            10,
+        )
+        .expect("fits");
         assert_eq!(wrapped.size, 8.0);
         assert!(wrapped.lines.len() > 1);
         assert!(wrapped.lines.iter().all(|l| wrapped.line_width(l) <= 120.0));
         assert_eq!(lines(&wrapped).join(" "), text);
 
-        let shrunk = fit(f, "terms", text, Style::new(Font::Regular, 12.0, 6.0), 120.0, 30.0, 10)
-            .expect("fits smaller");
+        let shrunk = fit(
+            f,
+            "terms",
+            text,
+            Style::new(Font::Regular, 12.0, 6.0),
+            120.0,
+            30.0,
+            10,
+        )
+        .expect("fits smaller");
         assert!(shrunk.size < 12.0 && shrunk.size >= 6.0, "{}", shrunk.size);
         assert!(shrunk.height() <= 30.01);
 
-        let err = fit(f, "terms", text, Style::new(Font::Regular, 8.0, 6.0), 120.0, 10.0, 10)
-            .expect_err("cannot fit");
+        let err = fit(
+            f,
+            "terms",
+            text,
+            Style::new(Font::Regular, 8.0, 6.0),
+            120.0,
+            10.0,
+            10,
+        )
+        .expect_err("cannot fit");
         assert_eq!(err, PrintError::TextTooLong { field: "terms" });
     }
 
     #[test]
     fn a_character_the_font_lacks_is_reported_with_its_field() {
         let f = fonts().expect("fonts");
-        let err = fit(f, "store", "Цветы 🌷", Style::new(Font::Regular, 8.0, 6.0), 400.0, 20.0, 1)
-            .expect_err("emoji");
-        assert_eq!(err, PrintError::MissingGlyph { field: "store", ch: '🌷' });
+        let err = fit(
+            f,
+            "store",
+            "Цветы 🌷",
+            Style::new(Font::Regular, 8.0, 6.0),
+            400.0,
+            20.0,
+            1,
+        )
+        .expect_err("emoji");
+        assert_eq!(
+            err,
+            PrintError::MissingGlyph {
+                field: "store",
+                ch: '🌷'
+            }
+        );
         for ch in "Ёё№₽«»—–0123456789ABCxyz".chars() {
-            assert!(f.face(Font::Regular).glyph(ch).is_some(), "regular lacks {ch}");
+            assert!(
+                f.face(Font::Regular).glyph(ch).is_some(),
+                "regular lacks {ch}"
+            );
             assert!(f.face(Font::Bold).glyph(ch).is_some(), "bold lacks {ch}");
         }
+    }
+
+    #[test]
+    fn a_stack_shrinks_together_and_names_its_longest_text_when_it_cannot_fit() {
+        let f = fonts().expect("fonts");
+        let texts = [
+            Stacked {
+                field: "name",
+                text: "Стоматологическая клиника доктора Иванова «Белоснежная улыбка»",
+                style: Style::new(Font::Bold, 8.0, 6.0),
+                max_lines: 2,
+            },
+            Stacked {
+                field: "address",
+                text: "Московская область, г. Красногорск, бульвар Строителей, д. 4, корп. 1",
+                style: Style::new(Font::Regular, 7.0, 6.0),
+                max_lines: 2,
+            },
+        ];
+        let roomy = fit_stack(f, &texts, 250.0, 100.0, 2.0).expect("fits");
+        assert_eq!((roomy[0].size, roomy[1].size), (8.0, 7.0));
+        let tight_height = roomy.iter().map(Block::height).sum::<f32>() + 2.0 - 4.0;
+        let tight = fit_stack(f, &texts, 250.0, tight_height, 2.0).expect("fits smaller");
+        assert!(tight[0].size < 8.0 && tight[1].size < 7.0);
+        assert!(tight.iter().map(Block::height).sum::<f32>() + 2.0 <= tight_height + 0.01);
+        let err = fit_stack(f, &texts, 250.0, 12.0, 2.0).expect_err("too little room");
+        assert!(
+            matches!(
+                err,
+                PrintError::TextTooLong {
+                    field: "name" | "address"
+                }
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn an_overlong_word_is_broken_only_when_no_size_keeps_it_whole() {
         let f = fonts().expect("fonts");
         let word = "Оченьдлинноесловобезпробеловкотороеневлезает";
-        let b = fit(f, "x", word, Style::new(Font::Regular, 10.0, 8.0), 60.0, 200.0, 20).expect("fits");
+        let b = fit(
+            f,
+            "x",
+            word,
+            Style::new(Font::Regular, 10.0, 8.0),
+            60.0,
+            200.0,
+            20,
+        )
+        .expect("fits");
         assert!(b.lines.len() > 1);
         assert_eq!(lines(&b).concat(), word);
         assert!(b.lines.iter().all(|l| b.line_width(l) <= 60.0));

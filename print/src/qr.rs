@@ -2,13 +2,16 @@
 //! all in one path, in module units under a scaling matrix (so the numbers are small
 //! integers and the stream compresses well).
 //!
-//! The `qrcode` crate builds the symbol. Its own mask selection scores the eight masks
+//! The `qrcode` crate builds the symbol (segments, error correction, function patterns,
+//! masking, format information). Its own mask *selection* scores the eight candidates
 //! module by module and costs about half a millisecond per code, which alone would cap a
-//! certificate sheet at ~2 000 codes per second; so the symbol is built with its
-//! lower-level `Canvas` and the eight masked candidates are scored here on bit rows (one
-//! `u64` per row and per column), with the penalty rules of ISO/IEC 18004 (runs, 2×2
-//! blocks, finder-like patterns, dark balance). Any mask decodes; the score only picks the
-//! least troublesome one, as the standard asks.
+//! certificate sheet at ~2 000 codes per second. So the symbol is built with its
+//! lower-level `Canvas`, the eight masks are scored here on bit rows (one `u64` per row
+//! and per column, XOR-ing precomputed mask patterns over the data modules) with the
+//! penalty rules of ISO/IEC 18004 (runs, 2×2 blocks, finder-like patterns, dark balance),
+//! and the library applies the winner. Any mask decodes; the score only picks the least
+//! troublesome one, as the standard asks. Symbols wider than 64 modules (version 12 and
+//! up, URLs of 200+ characters) take the library's own path.
 
 use std::sync::OnceLock;
 
@@ -51,18 +54,24 @@ impl Symbol {
         };
         let bits = qrcode::bits::encode_auto(data.as_bytes(), EC).map_err(err)?;
         let version = bits.version();
-        let width = usize::try_from(version.width()).map_err(|_| PrintError::Pdf("QR width".into()))?;
+        let width =
+            usize::try_from(version.width()).map_err(|_| PrintError::Pdf("QR width".into()))?;
         if width > 64 {
             // Beyond version 11 the bit-row scorer does not apply; such long URLs are rare
             // enough to take the library's own (slower) path.
             let code = QrCode::with_error_correction_level(data.as_bytes(), EC).map_err(err)?;
-            let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
+            let dark = code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect();
             return Ok(Symbol {
                 width: code.width(),
                 dark,
             });
         }
-        let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, EC).map_err(err)?;
+        let (data, ec) =
+            qrcode::ec::construct_codewords(&bits.into_bytes(), version, EC).map_err(err)?;
         let mut canvas = Canvas::new(version, EC);
         canvas.draw_all_functional_patterns();
         canvas.draw_data(&data, &ec);
@@ -70,7 +79,11 @@ impl Symbol {
         canvas.apply_mask(best);
         Ok(Symbol {
             width,
-            dark: canvas.into_colors().into_iter().map(|c| c == Color::Dark).collect(),
+            dark: canvas
+                .into_colors()
+                .into_iter()
+                .map(|c| c == Color::Dark)
+                .collect(),
         })
     }
 
@@ -124,14 +137,14 @@ struct Tables {
 /// Whether mask `k` (QR numbering, as in `MASKS`) flips the module at column `x`, row `y`.
 fn flips(k: usize, x: usize, y: usize) -> bool {
     match k {
-        0 => (x + y) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (x + y) % 3 == 0,
-        4 => (x / 3 + y / 2) % 2 == 0,
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (x / 3 + y / 2).is_multiple_of(2),
         5 => (x * y) % 2 + (x * y) % 3 == 0,
-        6 => ((x * y) % 2 + (x * y) % 3) % 2 == 0,
-        _ => ((x + y) % 2 + (x * y) % 3) % 2 == 0,
+        6 => ((x * y) % 2 + (x * y) % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + (x * y) % 3).is_multiple_of(2),
     }
 }
 
@@ -202,7 +215,11 @@ fn best_mask(canvas: &Canvas, version: Version, width: usize) -> Result<MaskPatt
 /// ISO/IEC 18004 mask penalty (N1 + N2 + N3 + N4) of a symbol of `width` ≤ 64 given as
 /// bit rows and bit columns (bit x of `rows[y]` = module (x, y) is dark).
 fn penalty(rows: &[u64], cols: &[u64], width: usize) -> u32 {
-    let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+    let mask = if width == 64 {
+        u64::MAX
+    } else {
+        (1u64 << width) - 1
+    };
     let mut score = 0;
     let mut dark = 0;
     for &line in rows {
@@ -305,13 +322,21 @@ mod tests {
     fn the_bitwise_penalties_agree_with_the_rules_module_by_module() {
         let mut x = 0x2545_F491_4F6C_DD1Du64;
         for width in [21usize, 25, 29, 33, 57, 64] {
-            let mask = if width == 64 { u64::MAX } else { (1u64 << width) - 1 };
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
             for _ in 0..2000 {
                 // xorshift: varied lines, some with long runs.
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                let line = if x % 3 == 0 { x & (x >> 1) & (x >> 2) } else { x } & mask;
+                let line = if x.is_multiple_of(3) {
+                    x & (x >> 1) & (x >> 2)
+                } else {
+                    x
+                } & mask;
                 assert_eq!(
                     runs_penalty(line, mask) + finder_penalty(line, mask),
                     naive_runs_and_finders(line, width),
@@ -322,11 +347,22 @@ mod tests {
     }
 
     #[test]
-    fn the_chosen_symbol_matches_a_mask_the_library_would_accept() {
+    fn a_long_url_takes_the_library_path_and_an_impossible_one_is_too_long() {
+        let long = format!("https://clinic.example/c/{}", "K7QDM2XFR9".repeat(30));
+        let s = Symbol::encode("url", &long).expect("encodes");
+        assert!(s.width > 64, "{}", s.width);
+        assert_eq!(s.dark.len(), s.width * s.width);
+        let err = Symbol::encode("url", &"x".repeat(3000)).err();
+        assert_eq!(err, Some(PrintError::TextTooLong { field: "url" }));
+    }
+
+    #[test]
+    fn the_symbol_has_the_version_the_library_picks_and_a_finder_pattern_in_the_corner() {
         let s = Symbol::encode("url", "https://clinic.example/c/K7QDM2XFR9").expect("encodes");
         assert_eq!(s.width, 29);
-        let reference = QrCode::with_error_correction_level(b"https://clinic.example/c/K7QDM2XFR9", EC)
-            .expect("reference");
+        let reference =
+            QrCode::with_error_correction_level(b"https://clinic.example/c/K7QDM2XFR9", EC)
+                .expect("reference");
         assert_eq!(reference.width(), s.width);
         // Function patterns (finders, timing) are identical whatever the mask.
         for i in 0..7 {

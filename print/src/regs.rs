@@ -45,7 +45,10 @@ fn blocks(text: &str) -> Vec<(Kind, String)> {
             open = false;
             continue;
         }
-        if let Some(rest) = ["- ", "• ", "– ", "— "].iter().find_map(|m| line.strip_prefix(m)) {
+        if let Some(rest) = ["- ", "• ", "– ", "— "]
+            .iter()
+            .find_map(|m| line.strip_prefix(m))
+        {
             out.push((Kind::Bullet, rest.trim().to_string()));
             open = true;
             continue;
@@ -81,16 +84,68 @@ fn numbered(line: &str) -> Option<(&str, &str)> {
 
 pub(crate) fn render(r: &Regulations) -> Result<Vec<u8>, PrintError> {
     let fonts = fonts()?;
-    let name = fit(fonts, "name", &r.clinic.name, Style::new(Font::Bold, 9.5, 7.0), mm(WIDTH), mm(4.5), 1)?;
+    let name = fit(
+        fonts,
+        "name",
+        &r.clinic.name,
+        Style::new(Font::Bold, 9.5, 7.0),
+        mm(WIDTH),
+        mm(4.5),
+        1,
+    )?;
     let contact = format!("{} · {}", r.clinic.address.trim(), r.clinic.phone.trim());
     let address = Shaped::new(fonts, Font::Regular, "address", &r.clinic.address, false)?;
     Shaped::new(fonts, Font::Regular, "phone", &r.clinic.phone, false)?;
-    let contact = if address.is_empty() { r.clinic.phone.clone() } else { contact };
-    let contact = fit(fonts, "address", &contact, Style::new(Font::Regular, 8.5, 6.5).leading(1.15), mm(WIDTH), mm(7.5), 2)?;
-    let title = fit(fonts, "title", &r.title, Style::new(Font::Bold, 17.0, 12.0).leading(1.15), mm(WIDTH), mm(22.0), 3)?;
-    let campaign = fit(fonts, "campaign", &r.campaign, Style::new(Font::Bold, 12.5, 9.0).leading(1.2), mm(WIDTH), mm(16.0), 3)?;
-    let header = fit(fonts, "title", &r.title, Style::new(Font::Regular, 8.0, 6.0), mm(WIDTH), mm(7.0), 2)?;
-    let footer_name = fit(fonts, "name", &r.clinic.name, Style::new(Font::Regular, 8.0, 6.0), mm(130.0), mm(3.5), 1)?;
+    let contact = if address.is_empty() {
+        r.clinic.phone.clone()
+    } else {
+        contact
+    };
+    let contact = fit(
+        fonts,
+        "address",
+        &contact,
+        Style::new(Font::Regular, 8.5, 6.5).leading(1.15),
+        mm(WIDTH),
+        mm(7.5),
+        2,
+    )?;
+    let title = fit(
+        fonts,
+        "title",
+        &r.title,
+        Style::new(Font::Bold, 17.0, 12.0).leading(1.15),
+        mm(WIDTH),
+        mm(22.0),
+        3,
+    )?;
+    let campaign = fit(
+        fonts,
+        "campaign",
+        &r.campaign,
+        Style::new(Font::Bold, 12.5, 9.0).leading(1.2),
+        mm(WIDTH),
+        mm(16.0),
+        3,
+    )?;
+    let header = fit(
+        fonts,
+        "title",
+        &r.title,
+        Style::new(Font::Regular, 8.0, 6.0),
+        mm(WIDTH),
+        mm(7.0),
+        2,
+    )?;
+    let footer_name = fit(
+        fonts,
+        "name",
+        &r.clinic.name,
+        Style::new(Font::Regular, 8.0, 6.0),
+        mm(130.0),
+        mm(3.5),
+        1,
+    )?;
 
     // First-page heading, measured to know where the body starts.
     let mut y = mm(TOP);
@@ -119,7 +174,12 @@ pub(crate) fn render(r: &Regulations) -> Result<Vec<u8>, PrintError> {
             c.line(mm(LEFT), rule, mm(RIGHT), rule);
         } else {
             c.fill(MUTED);
-            header.draw_in(c, Rect::mm(LEFT, 281.0, WIDTH, 7.0), Align::Center, VAlign::Bottom);
+            header.draw_in(
+                c,
+                Rect::mm(LEFT, 281.0, WIDTH, 7.0),
+                Align::Center,
+                VAlign::Bottom,
+            );
             c.stroke(MUTED);
             c.line_width(0.3);
             c.line(mm(LEFT), mm(279.5), mm(RIGHT), mm(279.5));
@@ -133,10 +193,28 @@ pub(crate) fn render(r: &Regulations) -> Result<Vec<u8>, PrintError> {
         c.line_width(0.3);
         c.line(mm(LEFT), mm(17.0), mm(RIGHT), mm(17.0));
         c.fill(MUTED);
-        footer_name.draw_in(c, Rect::mm(LEFT, 11.0, 130.0, 3.5), Align::Left, VAlign::Middle);
+        footer_name.draw_in(
+            c,
+            Rect::mm(LEFT, 11.0, 130.0, 3.5),
+            Align::Left,
+            VAlign::Middle,
+        );
         let number = format!("{} / {}", i + 1, total);
-        let number = fit(fonts, "text", &number, Style::fixed(Font::Regular, 8.0), mm(30.0), mm(3.5), 1)?;
-        number.draw_in(c, Rect::mm(RIGHT - 30.0, 11.0, 30.0, 3.5), Align::Right, VAlign::Middle);
+        let number = fit(
+            fonts,
+            "text",
+            &number,
+            Style::fixed(Font::Regular, 8.0),
+            mm(30.0),
+            mm(3.5),
+            1,
+        )?;
+        number.draw_in(
+            c,
+            Rect::mm(RIGHT - 30.0, 11.0, 30.0, 3.5),
+            Align::Right,
+            VAlign::Middle,
+        );
         Ok(())
     })?;
     assemble(fonts, &r.title, A4, rendered, Vec::new())
@@ -180,7 +258,11 @@ fn flow(fonts: &'static Fonts, text: &str, first_top: f32) -> Result<Vec<Vec<Run
             .set(BODY, LEADING, mm(WIDTH) - indent)
             .map_err(|()| PrintError::TextTooLong { field: "text" })?;
         if let Some(prev_item) = previous {
-            y -= mm(if prev_item && is_item { ITEM_GAP } else { PARAGRAPH_GAP });
+            y -= mm(if prev_item && is_item {
+                ITEM_GAP
+            } else {
+                PARAGRAPH_GAP
+            });
         }
         previous = Some(is_item);
         let line_h = block.leading;
@@ -188,7 +270,9 @@ fn flow(fonts: &'static Fonts, text: &str, first_top: f32) -> Result<Vec<Vec<Run
         let descent = block.size * 0.24;
         // Keep at least two lines of a paragraph together at the foot of a page.
         let keep = block.lines.len().min(2) as f32;
-        if y - ascent - (keep - 1.0) * line_h - descent < bottom && !pages.last().is_none_or(Vec::is_empty) {
+        if y - ascent - (keep - 1.0) * line_h - descent < bottom
+            && !pages.last().is_none_or(Vec::is_empty)
+        {
             pages.push(Vec::new());
             y = top_of_next;
         }
@@ -198,7 +282,9 @@ fn flow(fonts: &'static Fonts, text: &str, first_top: f32) -> Result<Vec<Vec<Run
                 y = top_of_next;
             }
             let baseline = y - ascent;
-            let page = pages.last_mut().ok_or_else(|| PrintError::Pdf("no page".into()))?;
+            let page = pages
+                .last_mut()
+                .ok_or_else(|| PrintError::Pdf("no page".into()))?;
             if n == 0
                 && let Some(m) = &marker
                 && let Some(ml) = m.lines.first()
@@ -238,7 +324,9 @@ mod tests {
 
     #[test]
     fn text_is_split_into_paragraphs_and_list_items() {
-        let b = blocks("Первый абзац\nпродолжается.\n\n- пункт один\n- пункт два\n12. Двенадцатый\nхвост\n\nКонец.");
+        let b = blocks(
+            "Первый абзац\nпродолжается.\n\n- пункт один\n- пункт два\n12. Двенадцатый\nхвост\n\nКонец.",
+        );
         let kinds: Vec<String> = b
             .iter()
             .map(|(k, t)| match k {

@@ -20,7 +20,9 @@ fn run(program: &str, args: &[&str]) -> Output {
     match Command::new(program).args(args).output() {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            panic!("`{program}` is not installed; these tests need poppler-utils and zbar-tools — {INSTALL}")
+            panic!(
+                "`{program}` is not installed; these tests need poppler-utils and zbar-tools — {INSTALL}"
+            )
         }
         Err(e) => panic!("cannot run `{program}`: {e}"),
     }
@@ -103,7 +105,10 @@ pub fn fonts(pdf: &Path) -> String {
 /// Renders every page to PNG at [`DPI`]; returns the files in page order.
 pub fn render(pdf: &Path) -> Vec<PathBuf> {
     let prefix = pdf.with_extension("");
-    run_ok("pdftoppm", &["-r", &DPI.to_string(), "-png", s(pdf), s(&prefix)]);
+    run_ok(
+        "pdftoppm",
+        &["-r", &DPI.to_string(), "-png", s(pdf), s(&prefix)],
+    );
     png_pages(&prefix)
 }
 
@@ -115,7 +120,10 @@ fn png_pages(prefix: &Path) -> Vec<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter_map(|p| {
             let name = p.file_name()?.to_str()?.to_string();
-            let n = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".png")?;
+            let n = name
+                .strip_prefix(stem)?
+                .strip_prefix('-')?
+                .strip_suffix(".png")?;
             Some((n.parse().ok()?, p))
         })
         .collect();
@@ -125,7 +133,10 @@ fn png_pages(prefix: &Path) -> Vec<PathBuf> {
 
 /// Every QR code `zbarimg` finds in a picture, as decoded text.
 pub fn qr_codes(png: &Path) -> Vec<String> {
-    let out = run("zbarimg", &["--raw", "-q", "-Sdisable", "-Sqrcode.enable", s(png)]);
+    let out = run(
+        "zbarimg",
+        &["--raw", "-q", "-Sdisable", "-Sqrcode.enable", s(png)],
+    );
     match out.status.code() {
         Some(0) => String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -167,9 +178,24 @@ pub fn gray_region(pdf: &Path, page: usize, x: f32, y: f32, w: f32, h: f32) -> G
     run_ok(
         "pdftoppm",
         &[
-            "-r", &DPI.to_string(), "-gray", "-singlefile", "-f", &page, "-l", &page,
-            "-x", &px(x), "-y", &px(y), "-W", &px(w), "-H", &px(h),
-            s(pdf), s(&prefix),
+            "-r",
+            &DPI.to_string(),
+            "-gray",
+            "-singlefile",
+            "-f",
+            &page,
+            "-l",
+            &page,
+            "-x",
+            &px(x),
+            "-y",
+            &px(y),
+            "-W",
+            &px(w),
+            "-H",
+            &px(h),
+            s(pdf),
+            s(&prefix),
         ],
     );
     let bytes = std::fs::read(format!("{}.pgm", s(&prefix))).expect("read pgm");

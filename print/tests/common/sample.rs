@@ -87,7 +87,10 @@ pub fn form_items(n: usize) -> Vec<FormItem> {
     (0..n)
         .map(|i| FormItem {
             serial: format!("А-{:05}", i + 1),
-            url: format!("https://clinic.example/f/{}", code(1000 + i).replace('-', "")),
+            url: format!(
+                "https://clinic.example/f/{}",
+                code(1000 + i).replace('-', "")
+            ),
             store: "Цветочный магазин «Флора»".into(),
         })
         .collect()
