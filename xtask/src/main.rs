@@ -347,12 +347,13 @@ impl Workspace {
             step("tests on SQLite", || {
                 self.cargo_env(
                     &[
-                        "test", "-p", "domain", "-p", "app", "-p", "server", "-p", "xtask",
+                        "test", "-p", "domain", "-p", "print", "-p", "app", "-p", "server", "-p",
+                        "xtask",
                     ],
                     &[("SARAFAN_TEST_DATABASE", "sqlite")],
                 )
             })?;
-            summary.push("SQLite: unit + integration tests passed");
+            summary.push("SQLite: unit, PDF and integration tests passed");
         }
         if opts.postgres {
             // The same integration tests on PostgreSQL; an unreachable server fails them.
