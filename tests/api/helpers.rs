@@ -282,7 +282,7 @@ impl Api {
 }
 
 /// A PDF looked at as a person and a phone would: its text (`pdftotext`), its page count, and
-/// every QR code on every page, rendered at 150 dpi (`pdftoppm`) and decoded by `zbarimg`.
+/// every QR code on every page, rendered at 150 dpi (`pdftoppm`) and decoded by zxing-cpp.
 pub struct PdfLook {
     pub text: String,
     pub pages: usize,
@@ -293,7 +293,7 @@ fn tool(name: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(name)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("`{name}` must be installed (poppler-utils, zbar-tools): {e}"))
+        .unwrap_or_else(|e| panic!("`{name}` must be installed (poppler-utils; python3 with zxing-cpp): {e}"))
 }
 
 pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
@@ -319,25 +319,16 @@ pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
         .filter(|p| p.extension().is_some_and(|x| x == "png"))
         .collect();
     pngs.sort();
-    let mut qr = Vec::new();
-    for png in &pngs {
-        let out = tool(
-            "zbarimg",
-            &[
-                "--raw",
-                "-q",
-                "-Sdisable",
-                "-Sqrcode.enable",
-                &png.to_string_lossy(),
-            ],
-        );
-        qr.extend(
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned),
-        );
-    }
+    let mut args = vec![concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/qr_decode.py").to_owned()];
+    args.extend(pngs.iter().map(|p| p.to_string_lossy().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let decoded = tool("python3", &args);
+    assert!(decoded.status.success(), "QR decoding failed: {}", String::from_utf8_lossy(&decoded.stderr));
+    let qr: Vec<String> = String::from_utf8_lossy(&decoded.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
     PdfLook {
         text: String::from_utf8_lossy(&text.stdout).to_string(),

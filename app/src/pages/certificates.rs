@@ -110,7 +110,7 @@ pub fn CertificatesPage() -> impl IntoView {
 
                         <section class="stack" id="stock">
                             <h2>{t(Msg::StockTitle)}</h2>
-                            <p><a class="btn" href=format!("/api/v1/campaigns/{cid}/regulations/pdf")>{t(Msg::Regulations)}</a></p>
+                            <p><a rel="external" download="" class="btn" href=format!("/api/v1/campaigns/{cid}/regulations/pdf")>{t(Msg::Regulations)}</a></p>
                             {move || Suspend::new(async move {
                                 match stock.await {
                                     Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(Msg::NoCertificates)}</p> }.into_any(),
@@ -136,11 +136,11 @@ pub fn CertificatesPage() -> impl IntoView {
                                                             <td>{ranges}</td>
                                                             <td>{r.printed}</td><td>{r.handed_out}</td><td>{r.redeemed}</td><td>{r.voided}</td>
                                                             <td class="actions">
-                                                                <a class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/certificates/pdf?{query}")>{t(Msg::DownloadSheets)}</a>
-                                                                <a class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/certificates/pdf?{query}&layout=single")>{t(Msg::DownloadSingles)}</a>
+                                                                <a rel="external" download="" class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/certificates/pdf?{query}")>{t(Msg::DownloadSheets)}</a>
+                                                                <a rel="external" download="" class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/certificates/pdf?{query}&layout=single")>{t(Msg::DownloadSingles)}</a>
                                                                 {r.store_id.map(|s| view! {
-                                                                    <a class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/stores/{s}/poster/pdf?size=a4")>{t(Msg::PosterA4)}</a>
-                                                                    <a class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/stores/{s}/poster/pdf?size=a3")>{t(Msg::PosterA3)}</a>
+                                                                    <a rel="external" download="" class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/stores/{s}/poster/pdf?size=a4")>{t(Msg::PosterA4)}</a>
+                                                                    <a rel="external" download="" class="btn btn-small" href=format!("/api/v1/campaigns/{cid}/stores/{s}/poster/pdf?size=a3")>{t(Msg::PosterA3)}</a>
                                                                 })}
                                                             </td>
                                                         </tr>
@@ -178,7 +178,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                             {list.into_iter().rev().map(|f| view! {
                                                 <li>
                                                     {format!("{} · № {}–{} ", f.store_name, f.first_serial, f.last_serial)}
-                                                    <a class="btn btn-small" href=format!("/api/v1/form-batches/{}/pdf", f.id)>{t(Msg::Download)}</a>
+                                                    <a rel="external" download="" class="btn btn-small" href=format!("/api/v1/form-batches/{}/pdf", f.id)>{t(Msg::Download)}</a>
                                                 </li>
                                             }).collect_view()}
                                         </ul>
