@@ -845,11 +845,12 @@ pub async fn public_view(db: &Db, code_text: &str) -> Result<PublicCertificate, 
     let lang = crate::Lang::Ru;
     let value = crate::format::money(face_value, lang);
     let until = crate::format::date(valid_until, lang);
+    let phone = crate::format::phone(&settings.phone);
     let fill = crate::texts::Fill {
         value: &value,
         until: &until,
         clinic: &settings.name,
-        phone: &settings.phone,
+        phone: &phone,
         address: &settings.address,
         campaign: &campaign_name,
     };
