@@ -15,7 +15,7 @@ use server_fn::ServerFn;
 
 pub struct TestApp {
     /// Held for the whole test: see [`ONE_APP_AT_A_TIME`].
-    _turn: std::sync::MutexGuard<'static, ()>,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     pub addr: SocketAddr,
     pub config: Config,
     pub db: Db,
@@ -61,12 +61,10 @@ async fn fresh_database_url() -> String {
 /// apps rendering pages concurrently on different runtimes in one process, a request now and
 /// then never completes (about one full run in five hung here). A real server runs one app on
 /// one runtime and did not hang under 2 100 concurrent page loads, so the tests take turns.
-static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub async fn spawn_app() -> TestApp {
-    let turn = ONE_APP_AT_A_TIME
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let turn = ONE_APP_AT_A_TIME.lock().await;
     let database_url = fresh_database_url().await;
     let config = Config {
         database_url,
@@ -293,7 +291,9 @@ fn tool(name: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(name)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("`{name}` must be installed (poppler-utils; python3 with zxing-cpp): {e}"))
+        .unwrap_or_else(|e| {
+            panic!("`{name}` must be installed (poppler-utils; python3 with zxing-cpp): {e}")
+        })
 }
 
 pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
@@ -323,7 +323,11 @@ pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
     args.extend(pngs.iter().map(|p| p.to_string_lossy().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let decoded = tool("python3", &args);
-    assert!(decoded.status.success(), "QR decoding failed: {}", String::from_utf8_lossy(&decoded.stderr));
+    assert!(
+        decoded.status.success(),
+        "QR decoding failed: {}",
+        String::from_utf8_lossy(&decoded.stderr)
+    );
     let qr: Vec<String> = String::from_utf8_lossy(&decoded.stdout)
         .lines()
         .filter(|l| !l.is_empty())
