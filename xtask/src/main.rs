@@ -342,6 +342,7 @@ impl Workspace {
     fn test(&self, opts: &TestOptions) -> Result<()> {
         let started = Instant::now();
         let mut summary = Vec::new();
+        step("test tools", || ensure_test_tools(opts.browser))?;
         if opts.sqlite {
             // Unit tests of every crate, then the HTTP integration tests, on SQLite.
             step("tests on SQLite", || {
@@ -657,6 +658,67 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 /// `wasm-opt version 132 (version_132)` → 132.
+/// Installs what the tests need and a fresh Debian machine lacks: poppler-utils (render PDFs),
+/// Chromium and Node.js (browser tests) from apt, zxing-cpp + pillow (decode QR codes) from PyPI.
+/// Only as root with apt-get at hand; otherwise it says what to install.
+fn ensure_test_tools(browser: bool) -> Result<()> {
+    let mut packages = Vec::new();
+    if find_in_path("pdftoppm").is_none() || find_in_path("pdftotext").is_none() {
+        packages.push("poppler-utils");
+    }
+    if browser && std::env::var_os("CHROMIUM").is_none() && !Path::new("/usr/bin/chromium").exists()
+    {
+        packages.push("chromium");
+    }
+    if browser && (find_in_path("node").is_none() || find_in_path("npm").is_none()) {
+        packages.extend(["nodejs", "npm"]);
+    }
+    if !packages.is_empty() {
+        let root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        if !root || find_in_path("apt-get").is_none() {
+            bail!(
+                "the tests need these packages: {} (install them, e.g. `sudo apt-get install {}`)",
+                packages.join(", "),
+                packages.join(" ")
+            );
+        }
+        let install = |update: bool| -> Result<bool> {
+            if update {
+                Command::new("apt-get").args(["update", "-qq"]).status()?;
+            }
+            Ok(Command::new("apt-get")
+                .args(["install", "-y", "-qq"])
+                .args(&packages)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()?
+                .success())
+        };
+        if !install(false)? && !install(true)? {
+            bail!("`apt-get install {}` failed", packages.join(" "));
+        }
+    }
+    let has_decoder = |python: &str| {
+        Command::new(python)
+            .args(["-c", "import zxingcpp, PIL"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has_decoder("python3") {
+        let ok = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "zxing-cpp", "pillow"])
+            .status()
+            .context("python3 is needed to decode QR codes in the tests")?
+            .success();
+        if !ok || !has_decoder("python3") {
+            bail!("cannot install the QR decoder: `python3 -m pip install zxing-cpp pillow`");
+        }
+    }
+    Ok(())
+}
+
 /// Names the service worker's caches after the bundle's content, so every build that changes
 /// the JS, WASM or CSS makes phones fetch the new files (the /pkg names are not hashed).
 fn stamp_service_worker(site: &Path) -> Result<()> {
