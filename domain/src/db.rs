@@ -20,6 +20,9 @@ pub enum Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// SQLite has one writer: hot write paths queue here in the process instead of spinning in
+    /// SQLite's busy handler. `None` on PostgreSQL, where row locks do the job across instances.
+    write_lock: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -69,7 +72,13 @@ impl Db {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Db { pool, engine })
+        let write_lock =
+            (engine == Engine::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        Ok(Db {
+            pool,
+            engine,
+            write_lock,
+        })
     }
 
     /// Applies pending migrations (safe to run from several instances: sqlx takes a lock).
@@ -83,8 +92,23 @@ impl Db {
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"))
     }
 
+    /// Waits for this process's turn to write (SQLite only); hold the guard until commit.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.write_lock {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
+    /// transaction that reads and then writes never fails on upgrading (SQLITE_BUSY_SNAPSHOT)
+    /// and waits in the busy handler instead.
     pub async fn begin(&self) -> Result<Tx, DomainError> {
-        self.pool.begin().await.map_err(internal)
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+        .map_err(internal)
     }
 }
 

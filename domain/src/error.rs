@@ -44,6 +44,13 @@ pub enum ErrorCode {
     SerialRange,
     TextDoesNotFit,
     MissingGlyph,
+    ConsentRequired,
+    AlreadyHandedOut,
+    DuplicateParticipant,
+    NotRedeemed,
+    UndoTooLate,
+    NotParticipant,
+    InFuture,
     Internal,
 }
 
@@ -87,6 +94,13 @@ impl ErrorCode {
             SerialRange => Msg::ErrSerialRange,
             TextDoesNotFit => Msg::ErrTextDoesNotFit,
             MissingGlyph => Msg::ErrMissingGlyph,
+            ConsentRequired => Msg::ErrConsentRequired,
+            AlreadyHandedOut => Msg::ErrAlreadyHandedOut,
+            DuplicateParticipant => Msg::ErrDuplicateParticipant,
+            NotRedeemed => Msg::ErrNotRedeemed,
+            UndoTooLate => Msg::ErrUndoTooLate,
+            NotParticipant => Msg::ErrNotParticipant,
+            InFuture => Msg::ErrInFuture,
             Internal => Msg::ErrInternal,
         }
     }
@@ -100,8 +114,10 @@ impl ErrorCode {
             Unauthorized | BadCredentials => 401,
             RateLimited => 429,
             DuplicateStoreName | DuplicateEmail | SetupDone | InviteUsed | CampaignFinished
-            | AlreadyRedeemed | AlreadyVoided => 409,
-            CodeUnknown => 404,
+            | AlreadyRedeemed | AlreadyVoided | AlreadyHandedOut | DuplicateParticipant
+            | NotRedeemed => 409,
+            UndoTooLate => 403,
+            CodeUnknown | NotParticipant => 404,
             InviteExpired | InviteRevoked | InviteInvalid => 410,
             Internal => 500,
             _ => 422,

@@ -265,6 +265,66 @@ messages! {
     ErrTextDoesNotFit => "текст не помещается на макете — сократите его", "the text does not fit the layout — shorten it";
     ErrMissingGlyph => "в тексте есть символ, которого нет в шрифте (например, эмодзи) — уберите его", "the text has a character the font lacks (an emoji, say) — remove it";
     ErrInternal => "внутренняя ошибка, попробуйте ещё раз", "internal error, please try again";
+    ErrConsentRequired => "нужно согласие участника на обработку персональных данных", "the participant's consent to personal data processing is required";
+    ErrAlreadyHandedOut => "этот сертификат уже выдан", "this certificate has already been handed out";
+    ErrDuplicateParticipant => "с этим телефоном уже получен сертификат в этой акции", "a certificate has already been given to this phone in this campaign";
+    ErrNotRedeemed => "сертификат не погашен", "the certificate has not been redeemed";
+    ErrUndoTooLate => "отменить погашение прошлого дня может только маркетолог", "only the marketer can undo a redemption of an earlier day";
+    ErrNotParticipant => "нет участника акции с таким телефоном и погашенным сертификатом", "no participant with this phone has a redeemed certificate";
+    ErrInFuture => "дата в будущем", "the date is in the future";
+    // hand-out, check-in and visits
+    Birthday => "Дата рождения", "Birthday";
+    HeardFrom => "Откуда узнали о клинике", "How they heard of the clinic";
+    Consent => "Согласие на обработку персональных данных", "Consent to personal data processing";
+    PatientName => "Имя пациента", "Patient's name";
+    PatientPhone => "Телефон пациента", "Patient's phone";
+    Services => "Услуги", "Services";
+    Doctor => "Врач", "Doctor";
+    VisitDate => "Дата визита", "Visit date";
+    AmountPaid => "Оплачено, ₽", "Paid, ₽";
+    IdempotencyKey => "Ключ повтора", "Idempotency key";
+    HappenedAt => "Время выдачи", "Time of hand-out";
+    FormSerial => "Номер анкеты", "Form number";
+    NavCheckin => "Приём сертификатов", "Check-in";
+    CheckinTitle => "Приём сертификата", "Certificate check-in";
+    CheckinHint => "Отсканируйте QR-код сканером или камерой, или введите код и нажмите Enter", "Scan the QR code with a scanner or the camera, or type the code and press Enter";
+    CheckButton => "Проверить", "Check";
+    ScanCamera => "Камера", "Camera";
+    RedeemButton => "Погасить сертификат", "Redeem the certificate";
+    UndoButton => "Отменить погашение", "Undo the redemption";
+    VerdictValid => "Сертификат действителен", "The certificate is valid";
+    VerdictRedeemed => "Сертификат погашен", "The certificate has been redeemed";
+    VerdictUnknown => "Код не найден", "Unknown code";
+    VerdictMistyped => "Опечатка в коде", "The code has a typo";
+    VerdictInvalid => "Это не код сертификата", "Not a certificate code";
+    VerdictNotYetValid => "Акция ещё не началась", "The campaign has not started yet";
+    VerdictExpired => "Срок действия истёк", "The certificate has expired";
+    VerdictAlreadyRedeemed => "Уже использован", "Already redeemed";
+    VerdictVoided => "Сертификат аннулирован", "The certificate has been voided";
+    ReasonMistyped => "Контрольный символ не сходится: проверьте код, символы могли быть перепутаны", "The check character does not match: check the code, characters may be swapped";
+    ReasonUnknown => "Такого кода нет ни в одной партии сертификатов", "No certificate batch has this code";
+    ReasonInvalid => "Код состоит из 11 символов: цифры и латинские буквы", "A code has 11 characters: digits and Latin letters";
+    ReasonNotYetValid => "Сертификат действует с", "The certificate is valid from";
+    ReasonExpired => "Срок действия истёк", "Expired on";
+    ReasonRedeemedAt => "Погашен", "Redeemed on";
+    ReasonVoided => "Аннулирован", "Voided";
+    By => "кем", "by";
+    HandedOutBy => "Выдал", "Handed out by";
+    NotHandedOut => "Выдача не отмечена — погашение будет засчитано магазину, за которым закреплён сертификат", "No hand-out was recorded — the redemption is credited to the store the certificate was allocated to";
+    Participant => "Участник", "Participant";
+    VisitsTitle => "Визиты", "Visits";
+    RecordVisit => "Записать визит", "Record the visit";
+    NoVisits => "Визитов пока нет", "No visits yet";
+    UndoReason => "Причина отмены", "Reason for undoing";
+    ResultsAttribution => "Выдачи, визиты и выручка по магазинам и сотрудникам", "Hand-outs, visits and revenue per store and employee";
+    HandedOutCount => "Выдано", "Handed out";
+    RedeemedCount => "Пришли", "Came";
+    BoughtCount => "Купили услуги", "Bought services";
+    VisitsCount => "Визиты", "Visits";
+    Revenue => "Выручка", "Revenue";
+    Employee => "Сотрудник", "Employee";
+    Total => "Итого", "Total";
+    NoEmployee => "без сотрудника", "no employee";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -312,6 +372,17 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "poster_text" => Msg::PosterText,
         "clinic_address" => Msg::Address,
         "clinic_phone" => Msg::Phone,
+        "birthday" => Msg::Birthday,
+        "heard_from" => Msg::HeardFrom,
+        "consent" => Msg::Consent,
+        "patient_name" => Msg::PatientName,
+        "patient_phone" => Msg::PatientPhone,
+        "services" => Msg::Services,
+        "doctor" => Msg::Doctor,
+        "visited_on" => Msg::VisitDate,
+        "idempotency_key" => Msg::IdempotencyKey,
+        "happened_at" => Msg::HappenedAt,
+        "form_serial" => Msg::FormSerial,
         _ => return field_fallback(field),
     };
     msg.text(lang)

@@ -443,7 +443,7 @@ pub enum PublicStatus {
 }
 
 /// Accepts `"1 200"` from a form or `1200` from JSON.
-fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum TextOrNumber {

@@ -8,9 +8,10 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::api_certs as certs;
+use crate::api_checkin as checkin;
 use axum::{Json, Router};
 use domain::auth::Actor;
 use domain::model::*;
@@ -159,6 +160,21 @@ pub fn router() -> Router<AppState> {
         .route("/form-batches/{id}/pdf", get(certs::forms_pdf))
         .route("/certificates/void", post(certs::void))
         .route("/certificates/{code}", get(certs::public_certificate))
+        .route(
+            "/handouts",
+            get(checkin::list_handouts).post(checkin::hand_out),
+        )
+        .route("/checkin/{code}", get(checkin::check))
+        .route("/redemptions", post(checkin::redeem))
+        .route("/redemptions/undo", post(checkin::undo))
+        .route("/visits", post(checkin::record_visit))
+        .route("/certificates/{code}/visits", get(checkin::visits_of))
+        .route(
+            "/services",
+            get(checkin::services).post(checkin::add_service),
+        )
+        .route("/services/{id}", delete(checkin::hide_service))
+        .route("/campaigns/{id}/attribution", get(checkin::attribution))
         .fallback(|headers: HeaderMap| async move {
             ApiError(
                 DomainError::Refused(ErrorCode::NotFound),
@@ -177,10 +193,15 @@ pub fn router() -> Router<AppState> {
           list_stores, create_store, get_store, update_store, list_people, create_person,
           certs::create_batch, certs::list_batches, certs::stock, certs::list_certificates, certs::certificates_pdf,
           certs::move_range, certs::get_texts, certs::put_texts, certs::create_form_batch, certs::list_form_batches,
-          certs::poster_pdf, certs::regulations_pdf, certs::forms_pdf, certs::void, certs::public_certificate),
+          certs::poster_pdf, certs::regulations_pdf, certs::forms_pdf, certs::void, certs::public_certificate,
+          checkin::hand_out, checkin::list_handouts, checkin::check, checkin::redeem, checkin::undo, checkin::record_visit,
+          checkin::visits_of, checkin::services, checkin::add_service, checkin::hide_service, checkin::attribution),
     components(schemas(ErrorBody, Campaign, CampaignInput, Cost, CostInput, Partner, PartnerInput, Store, StoreInput, Person, PersonInput,
         Batch, BatchInput, StoreStock, SerialRange, Certificate, CertState, MoveInput, MoveResult, VoidInput,
-        CampaignTexts, FormBatch, FormBatchInput, PublicCertificate, PublicStatus)),
+        CampaignTexts, FormBatch, FormBatchInput, PublicCertificate, PublicStatus,
+        domain::checkin::HandoutInput, domain::checkin::Handout, domain::checkin::CheckinAnswer, domain::checkin::CheckedCertificate,
+        domain::checkin::Verdict, domain::checkin::RedeemInput, domain::checkin::UndoInput, domain::checkin::VisitInput,
+        domain::checkin::Visit, domain::checkin::Service, checkin::ServiceInput, domain::checkin::Attribution, domain::checkin::AttributionRow)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

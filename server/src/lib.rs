@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod api_certs;
+pub mod api_checkin;
 pub mod cli;
 pub mod config;
 pub mod http;

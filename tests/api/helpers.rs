@@ -64,6 +64,14 @@ async fn fresh_database_url() -> String {
 static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub async fn spawn_app() -> TestApp {
+    // Server errors show in a failing test's output (`SARAFAN_LOG=debug` for more).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SARAFAN_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
     let turn = ONE_APP_AT_A_TIME.lock().await;
     let database_url = fresh_database_url().await;
     let config = Config {
@@ -200,6 +208,57 @@ impl TestApp {
             .expect("token")
     }
 
+    /// A person of `role` (of `store_id`) signed in with a session cookie, as from an invite;
+    /// returns their user id and an API client acting as them.
+    pub async fn person(
+        &self,
+        role: domain::types::Role,
+        store_id: Option<i64>,
+        name: &str,
+    ) -> (i64, Api) {
+        let p = ops::people::create_person(
+            &self.db,
+            &Actor::system(),
+            &PersonInput {
+                name: name.into(),
+                phone: String::new(),
+                email: String::new(),
+                role: role.as_str().into(),
+                store_id,
+            },
+        )
+        .await
+        .expect("person");
+        let mut tx = self.db.begin().await.expect("tx");
+        let secret = domain::auth::create_session(&mut tx, p.id, Some("test"))
+            .await
+            .expect("session");
+        tx.commit().await.expect("commit");
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ORIGIN,
+            format!("http://{}", self.addr).parse().expect("origin"),
+        );
+        headers.insert(
+            reqwest::header::COOKIE,
+            format!("{}={secret}", app::ssr::SESSION_COOKIE)
+                .parse()
+                .expect("cookie"),
+        );
+        let client = Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        (
+            p.id,
+            Api {
+                base: self.url("/api/v1"),
+                token: String::new(),
+                client,
+            },
+        )
+    }
+
     pub fn api(&self, token: &str) -> Api {
         Api {
             base: self.url("/api/v1"),
@@ -224,11 +283,21 @@ pub struct Api {
 }
 
 impl Api {
+    fn auth_headers(&self) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        if !self.token.is_empty() {
+            h.insert(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {}", self.token).parse().expect("bearer"),
+            );
+        }
+        h
+    }
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .headers(self.auth_headers())
             .send()
             .await
             .expect("get");
@@ -238,7 +307,7 @@ impl Api {
         let r = self
             .client
             .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .headers(self.auth_headers())
             .json(&body)
             .send()
             .await
@@ -249,7 +318,7 @@ impl Api {
         let r = self
             .client
             .put(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .headers(self.auth_headers())
             .json(&body)
             .send()
             .await
@@ -264,7 +333,7 @@ impl Api {
         let r = self
             .client
             .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .headers(self.auth_headers())
             .send()
             .await
             .expect("get");

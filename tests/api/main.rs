@@ -4,6 +4,7 @@
 mod accounts;
 mod campaigns;
 mod certificates;
+mod checkin;
 mod helpers;
 mod pages;
 mod partners;

@@ -3,6 +3,8 @@
 
 pub mod campaigns;
 pub mod certificates;
+pub mod checkin;
+pub mod handouts;
 pub mod partners;
 pub mod people;
 pub mod settings;

@@ -1,0 +1,94 @@
+-- Participants, hand-outs, redemptions and visits (SQLite). Kept in step with ../postgres/.
+
+-- The people who received a certificate: the clinic's (future) patients, one row per phone.
+CREATE TABLE patients (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    phone       TEXT NOT NULL,
+    email       TEXT,
+    birthday    TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    CONSTRAINT patients_phone_unique UNIQUE (phone)
+);
+
+-- A certificate given to a participant by a store employee (or taken by the participant
+-- themself from a poster/form QR). One per certificate; the moment it happened comes from the
+-- device, so records typed offline keep their real time.
+CREATE TABLE handouts (
+    id               INTEGER PRIMARY KEY,
+    certificate_id   BIGINT NOT NULL REFERENCES certificates(id) ON DELETE RESTRICT,
+    campaign_id      BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE RESTRICT,
+    store_id         BIGINT NOT NULL REFERENCES stores(id) ON DELETE RESTRICT,
+    employee_id      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    patient_id       BIGINT NOT NULL REFERENCES patients(id) ON DELETE RESTRICT,
+    source           TEXT NOT NULL CHECK (source IN ('staff', 'paper_form', 'self')),
+    form_serial      BIGINT,
+    heard_from       TEXT,
+    consent_version  TEXT NOT NULL,
+    consent_at       TEXT NOT NULL,
+    happened_at      TEXT NOT NULL,
+    recorded_at      TEXT NOT NULL,
+    from_store_id    BIGINT REFERENCES stores(id) ON DELETE RESTRICT,
+    idempotency_key  TEXT NOT NULL,
+    CONSTRAINT handouts_certificate_unique UNIQUE (certificate_id),
+    CONSTRAINT handouts_idempotency_unique UNIQUE (idempotency_key)
+);
+CREATE INDEX handouts_campaign_patient ON handouts (campaign_id, patient_id);
+CREATE INDEX handouts_store ON handouts (store_id, happened_at);
+
+-- A certificate used at the clinic. At most one live (not undone) redemption per certificate;
+-- the store and employee it is credited to are fixed at redemption.
+CREATE TABLE redemptions (
+    id               INTEGER PRIMARY KEY,
+    certificate_id   BIGINT NOT NULL REFERENCES certificates(id) ON DELETE RESTRICT,
+    campaign_id      BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE RESTRICT,
+    store_id         BIGINT REFERENCES stores(id) ON DELETE RESTRICT,
+    employee_id      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    handout_id       BIGINT REFERENCES handouts(id) ON DELETE RESTRICT,
+    patient_id       BIGINT REFERENCES patients(id) ON DELETE RESTRICT,
+    redeemed_at      TEXT NOT NULL,
+    redeemed_by      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    redeemed_by_name TEXT NOT NULL,
+    idempotency_key  TEXT NOT NULL,
+    undone_at        TEXT,
+    undone_by        BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    undo_reason      TEXT,
+    CONSTRAINT redemptions_idempotency_unique UNIQUE (idempotency_key)
+);
+CREATE UNIQUE INDEX redemptions_live_certificate ON redemptions (certificate_id) WHERE undone_at IS NULL;
+CREATE INDEX redemptions_patient ON redemptions (patient_id);
+CREATE INDEX redemptions_campaign ON redemptions (campaign_id, store_id);
+
+-- The clinic's services, offered when a visit is recorded. Configurable by the marketer.
+CREATE TABLE services (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    sort        BIGINT NOT NULL DEFAULT 0,
+    active      BIGINT NOT NULL DEFAULT 1,
+    CONSTRAINT services_name_unique UNIQUE (name)
+);
+INSERT INTO services (name, sort) VALUES
+    ('Консультация', 10), ('Терапия', 20), ('Гигиена', 30), ('Протезирование', 40),
+    ('Имплантация', 50), ('Ортодонтия', 60), ('Хирургия', 70);
+
+-- A participant's visit to the clinic, credited to the redemption (campaign, store, employee).
+CREATE TABLE visits (
+    id               INTEGER PRIMARY KEY,
+    redemption_id    BIGINT NOT NULL REFERENCES redemptions(id) ON DELETE RESTRICT,
+    patient_id       BIGINT REFERENCES patients(id) ON DELETE RESTRICT,
+    campaign_id      BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE RESTRICT,
+    store_id         BIGINT REFERENCES stores(id) ON DELETE RESTRICT,
+    employee_id      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    visited_on       TEXT NOT NULL,
+    amount_kopecks   BIGINT NOT NULL CHECK (amount_kopecks >= 0),
+    services         TEXT NOT NULL DEFAULT '',
+    doctor           TEXT,
+    note             TEXT,
+    recorded_by      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    recorded_at      TEXT NOT NULL,
+    idempotency_key  TEXT,
+    CONSTRAINT visits_idempotency_unique UNIQUE (idempotency_key)
+);
+CREATE INDEX visits_redemption ON visits (redemption_id);
+CREATE INDEX visits_campaign ON visits (campaign_id, store_id);
