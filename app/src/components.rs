@@ -98,10 +98,12 @@ fn nav_items(role: Role) -> Vec<(&'static str, Msg)> {
         Role::Marketer => vec![
             ("/", Msg::NavHome),
             ("/campaigns", Msg::NavCampaigns),
+            ("/checkin", Msg::NavCheckin),
             ("/partners", Msg::NavPartners),
             ("/people", Msg::NavPeople),
             ("/settings", Msg::NavSettings),
         ],
+        Role::Reception => vec![("/", Msg::NavHome), ("/checkin", Msg::NavCheckin)],
         _ => vec![("/", Msg::NavHome)],
     }
 }

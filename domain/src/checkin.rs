@@ -139,6 +139,9 @@ pub struct CheckedCertificate {
     pub participant_phone: Option<String>,
     pub redemption_id: Option<i64>,
     pub redeemed_at: Option<String>,
+    /// `25.11.2026 18:23` in the clinic's time zone.
+    #[serde(default)]
+    pub redeemed_at_local: Option<String>,
     pub redeemed_by: Option<String>,
     pub voided_at: Option<String>,
     pub void_reason: Option<String>,

@@ -215,8 +215,9 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         "Ксения Новикова",
         "Олег Фролов",
     ];
+    let mut employees = Vec::new();
     for ((store_id, _, _), name) in store_ids.iter().zip(staff) {
-        people::create_person(
+        let person = people::create_person(
             db,
             &sys,
             &PersonInput {
@@ -227,8 +228,9 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
             },
         )
         .await?;
+        employees.push((person.id, name, *store_id));
     }
-    people::create_person(
+    let receptionist = people::create_person(
         db,
         &sys,
         &PersonInput {
@@ -239,8 +241,129 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         },
     )
     .await?;
+    activity(db, campaign.id, &employees, receptionist.id).await?;
     Ok(DemoSummary {
         created: true,
         ..summary
     })
+}
+
+/// Two weeks of a running campaign: hand-outs by each employee, some participants came, some
+/// came back for paid treatment.
+async fn activity(
+    db: &Db,
+    campaign_id: i64,
+    employees: &[(i64, &str, i64)],
+    receptionist_id: i64,
+) -> Result<(), DomainError> {
+    use crate::checkin::{HandoutInput, RedeemInput, VisitInput};
+    use crate::ops::certificates::{CertFilter, list};
+    use crate::ops::{checkin, handouts};
+    use crate::types::Role;
+    const FIRST: [&str; 8] = [
+        "Алексей",
+        "Наталья",
+        "Игорь",
+        "Светлана",
+        "Дмитрий",
+        "Ольга",
+        "Сергей",
+        "Татьяна",
+    ];
+    const LAST: [&str; 6] = [
+        "Волков",
+        "Морозова",
+        "Лебедев",
+        "Козлова",
+        "Павлов",
+        "Орлова",
+    ];
+    let now = Utc::now();
+    let reception = Actor {
+        user_id: Some(receptionist_id),
+        name: "Елена Регистратурова".into(),
+        role: Role::Reception,
+        store_id: None,
+        session_id: None,
+    };
+    let mut n = 0usize;
+    for (i, (user_id, name, store_id)) in employees.iter().enumerate() {
+        let staff = Actor {
+            user_id: Some(*user_id),
+            name: (*name).into(),
+            role: Role::StoreStaff,
+            store_id: Some(*store_id),
+            session_id: None,
+        };
+        let certs = list(
+            db,
+            &staff,
+            campaign_id,
+            &CertFilter {
+                store_id: Some(*store_id),
+                limit: Some(20),
+                ..Default::default()
+            },
+            "",
+        )
+        .await?;
+        // Busier stores hand out more: 12, 9, 7, 5, 4, 3.
+        let count = [12, 9, 7, 5, 4, 3][i % 6];
+        for (k, cert) in certs.iter().take(count).enumerate() {
+            n += 1;
+            let participant = format!("{} {}", FIRST[n % FIRST.len()], LAST[n % LAST.len()]);
+            let phone = format!(
+                "+7 916 {:03}-{:02}-{:02}",
+                100 + n,
+                (n * 13) % 100,
+                (n * 7) % 100
+            );
+            let hours = ((k * 31 + i * 7) % (13 * 24)) as i64 + 12;
+            handouts::hand_out(
+                db,
+                &staff,
+                &HandoutInput {
+                    code: cert.code.clone(),
+                    name: participant,
+                    phone,
+                    consent: true,
+                    heard_from: "Магазин-партнёр".into(),
+                    happened_at: crate::db::ts(now - Duration::hours(hours)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            // Every third participant came; every second of those bought treatment.
+            if k % 3 == 0 {
+                checkin::redeem(
+                    db,
+                    &reception,
+                    &RedeemInput {
+                        code: cert.code.clone(),
+                        idempotency_key: format!("demo-{}", cert.id),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                let paid = if k % 2 == 0 { "0" } else { "18 500" };
+                checkin::record_visit(
+                    db,
+                    &reception,
+                    &VisitInput {
+                        code: cert.code.clone(),
+                        services: if k % 2 == 0 {
+                            vec!["Консультация".into()]
+                        } else {
+                            vec!["Консультация".into(), "Терапия".into()]
+                        },
+                        amount: paid.into(),
+                        doctor: "Петрова И. В.".into(),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -60,6 +60,21 @@ CREATE UNIQUE INDEX redemptions_live_certificate ON redemptions (certificate_id)
 CREATE INDEX redemptions_patient ON redemptions (patient_id);
 CREATE INDEX redemptions_campaign ON redemptions (campaign_id, store_id);
 
+-- Redeeming is one INSERT (the partial unique index above lets one live redemption per
+-- certificate exist); this trigger keeps the certificate's state and the audit log in step in
+-- the same atomic statement, so the hot path is a single round trip to the database.
+CREATE TRIGGER redemptions_redeem AFTER INSERT ON redemptions
+BEGIN
+    UPDATE certificates SET state = 'redeemed' WHERE id = NEW.certificate_id;
+    INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, details)
+    VALUES (NEW.redeemed_at, NEW.redeemed_by,
+            CASE WHEN NEW.redeemed_by IS NULL THEN NEW.redeemed_by_name
+                 ELSE NEW.redeemed_by_name || ' (#' || NEW.redeemed_by || ')' END,
+            'redeem', 'certificate', NEW.certificate_id,
+            json_object('redemption_id', NEW.id,
+                        'without_handout', json(CASE WHEN NEW.handout_id IS NULL THEN 'true' ELSE 'false' END)));
+END;
+
 -- The clinic's services, offered when a visit is recorded. Configurable by the marketer.
 CREATE TABLE services (
     id          INTEGER PRIMARY KEY,

@@ -463,6 +463,19 @@ async fn reception_undoes_a_redemption_the_same_day_and_only_the_marketer_later(
             .await
             .expect("audit");
     assert_eq!(undos, 2, "every undo is in the audit log");
+    let redeems: Vec<(String, String)> =
+        sqlx::query_as("SELECT actor, details FROM audit_log WHERE action = 'redeem' ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .expect("audit");
+    assert_eq!(
+        redeems.len(),
+        2,
+        "every redemption is in the audit log: {redeems:?}"
+    );
+    assert!(redeems[0].0.starts_with("Регистратура (#"), "{redeems:?}");
+    let details: Value = serde_json::from_str(&redeems[0].1).expect("JSON details");
+    assert_eq!(details["without_handout"], true, "{redeems:?}");
 }
 
 #[tokio::test]

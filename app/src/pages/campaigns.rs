@@ -152,6 +152,9 @@ pub fn CampaignPage() -> impl IntoView {
         |(id, ..)| get_campaign(id),
     );
     let partners = Resource::new(|| (), |_| list_partners());
+    // Created with the page's other resources (not inside a Suspend), so the browser hydrates
+    // them in the same order the server rendered them.
+    let attribution = Resource::new(id, crate::sf::campaign_attribution);
     let costs = Resource::new(
         move || (id(), add.version().get(), del.version().get()),
         |(id, ..)| list_costs(id),
@@ -168,6 +171,13 @@ pub fn CampaignPage() -> impl IntoView {
                         (Ok(c), Ok(partners)) => view! {
                             <h2>{c.name.clone()}</h2>
                             <p><a class="btn btn-primary" href=format!("/campaigns/{}/certificates", c.id)>{t(Msg::CertificatesTitle)}</a></p>
+                            <section class="card stack" id="attribution">
+                                <h2>{t(Msg::ResultsAttribution)}</h2>
+                                {match attribution.await {
+                                    Ok(a) => crate::pages::checkin::attribution_tables(a, lang).into_any(),
+                                    Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                                }}
+                            </section>
                             <div class="card"><CampaignForm campaign=Some(c.clone()) partners action=save/></div>
                             <section class="card stack">
                                 <h2>{t(Msg::Costs)}</h2>

@@ -25,6 +25,11 @@ pub fn HomePage() -> impl IntoView {
                             </div>
                         </Layout>
                     }.into_any(),
+                    Ok(Some(m)) if m.role == Role::Reception => view! {
+                        <Layout title=Msg::CheckinTitle>
+                            <crate::pages::checkin::CheckinPanel/>
+                        </Layout>
+                    }.into_any(),
                     Ok(Some(_)) => view! {
                         <Layout title=Msg::ReceptionHomeTitle>
                             <p class="muted">{t(Msg::ComingSoon)}</p>

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod campaigns;
 pub mod certificates;
+pub mod checkin;
 pub mod home;
 pub mod partners;
 pub mod people;

@@ -44,6 +44,7 @@ struct Row_ {
     handout_patient_id: Option<i64>,
     employee_id: Option<i64>,
     redemption_key: Option<String>,
+    zone: chrono_tz::Tz,
     verdict: Verdict,
     cert: CheckedCertificate,
 }
@@ -67,6 +68,15 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<Row_, DomainError> {
         _ => Verdict::Valid,
     };
     let phone: Option<String> = r.try_get("participant_phone").map_err(g)?;
+    let redeemed_at: Option<String> = r.try_get("redeemed_at").map_err(g)?;
+    let zone: chrono_tz::Tz = tz
+        .as_deref()
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(chrono_tz::Europe::Moscow);
+    let redeemed_at_local = redeemed_at
+        .as_deref()
+        .and_then(parse_ts)
+        .map(|t| t.with_timezone(&zone).format("%d.%m.%Y %H:%M").to_string());
     Ok(Row_ {
         id: r.try_get("id").map_err(g)?,
         store_id: r.try_get("store_id").map_err(g)?,
@@ -75,6 +85,7 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<Row_, DomainError> {
         handout_patient_id: r.try_get("handout_patient_id").map_err(g)?,
         employee_id: r.try_get("employee_id").map_err(g)?,
         redemption_key: r.try_get("idempotency_key").map_err(g)?,
+        zone,
         verdict,
         cert: CheckedCertificate {
             code: Code::parse(&code).map(|c| c.display()).unwrap_or(code),
@@ -92,7 +103,8 @@ fn row_from(r: &sqlx::any::AnyRow) -> Result<Row_, DomainError> {
             participant_name: r.try_get("participant_name").map_err(g)?,
             participant_phone: phone.as_deref().map(masked_phone),
             redemption_id,
-            redeemed_at: r.try_get("redeemed_at").map_err(g)?,
+            redeemed_at,
+            redeemed_at_local,
             redeemed_by: r.try_get("redeemed_by_name").map_err(g)?,
             voided_at: r.try_get("voided_at").map_err(g)?,
             void_reason: r.try_get("void_reason").map_err(g)?,
@@ -204,9 +216,7 @@ pub async fn redeem(
     let (Some(key), Some(phone), Some(name)) = (key, phone, name) else {
         return Err(DomainError::Internal);
     };
-    if let Some(a) = replay(db, &key).await? {
-        return Ok(a);
-    }
+    // One read decides; the guarded UPDATE below makes it exactly once.
     let row = match read(db, &input.code).await? {
         Err(a) => return Ok(a),
         Ok(row) => row,
@@ -221,79 +231,119 @@ pub async fn redeem(
         a.without_handout = without;
         return Ok(a);
     }
-    let turn = db.write_turn().await;
-    let mut tx = db.begin().await?;
-    let changed = sqlx::query(
-        "UPDATE certificates SET state = 'redeemed' WHERE id = $1 AND state IN ('printed', 'handed_out')",
-    )
-    .bind(row.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?
-    .rows_affected();
-    if changed != 1 {
-        drop(tx);
-        drop(turn);
-        // Someone else won: the same request retried (same key) or another scan.
-        if let Some(a) = replay(db, &key).await? {
-            return Ok(a);
-        }
-        return check(db, actor, &input.code).await.map(|mut a| {
-            a.idempotency_key = None;
-            a
-        });
-    }
-    let patient_id = match (&phone, &name) {
-        (Some(p), Some(n)) => Some(upsert_patient(&mut tx, n, p, None, None).await?),
-        _ => row.handout_patient_id,
-    };
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
-        "INSERT INTO redemptions (certificate_id, campaign_id, store_id, employee_id, handout_id, patient_id,
+    let at = chrono::Utc::now();
+    // Guarded by the certificate's state and by the unique index of live redemptions: of any
+    // number of simultaneous requests exactly one row goes in. The trigger `redemptions_redeem`
+    // marks the certificate redeemed and writes the audit log in the same statement.
+    const INSERT: &str = "INSERT INTO redemptions (certificate_id, campaign_id, store_id, employee_id, handout_id, patient_id,
             redeemed_at, redeemed_by, redeemed_by_name, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(row.id)
-    .bind(row.campaign_id)
-    .bind(row.store_id)
-    .bind(row.employee_id)
-    .bind(row.handout_id)
-    .bind(patient_id)
-    .bind(now())
-    .bind(actor.user_id)
-    .bind(&actor.name)
-    .bind(&key)
-    .fetch_one(&mut *tx)
-    .await;
-    let redemption_id = match inserted {
-        Ok(id) => id,
-        Err(e) => {
-            let constraint = unique_violation(&e);
-            drop(tx);
-            drop(turn);
-            if constraint.is_some() {
-                if let Some(a) = replay(db, &key).await? {
-                    return Ok(a);
-                }
-                return check(db, actor, &input.code).await;
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+         WHERE EXISTS (SELECT 1 FROM certificates WHERE id = $1 AND state IN ('printed', 'handed_out'))
+         RETURNING id";
+    let turn = db.write_turn().await;
+    let inserted: Result<Option<i64>, sqlx::Error> = match (&phone, &name) {
+        // Reception typed the patient: find or create them in the same transaction.
+        (Some(p), Some(n)) => {
+            let mut tx = db.begin().await?;
+            let patient_id = upsert_patient(&mut tx, n, p, None, None).await?;
+            let r = bind_redemption(
+                sqlx::query_scalar(INSERT),
+                &row,
+                Some(patient_id),
+                at,
+                actor,
+                &key,
+            )
+            .fetch_optional(&mut *tx)
+            .await;
+            if matches!(r, Ok(Some(_))) {
+                tx.commit().await.map_err(internal)?;
             }
-            return Err(internal(e));
+            r
+        }
+        _ => {
+            bind_redemption(
+                sqlx::query_scalar(INSERT),
+                &row,
+                row.handout_patient_id,
+                at,
+                actor,
+                &key,
+            )
+            .fetch_optional(&db.pool)
+            .await
         }
     };
-    let mut audit_tx = tx;
-    super::audit(
-        &mut audit_tx,
-        actor,
-        "redeem",
-        "certificate",
-        Some(row.id),
-        serde_json::json!({"redemption_id": redemption_id, "without_handout": row.handout_id.is_none()}),
-    )
-    .await?;
-    audit_tx.commit().await.map_err(internal)?;
     drop(turn);
-    let mut a = replay(db, &key).await?.ok_or(DomainError::Internal)?;
-    a.replayed = false;
-    Ok(a)
+    let redemption_id = match inserted {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            // Redeemed or voided between our read and the insert.
+            return lost_race(db, actor, &input.code, &key).await;
+        }
+        Err(e) if unique_violation(&e).is_some() => {
+            return lost_race(db, actor, &input.code, &key).await;
+        }
+        Err(e) => return Err(internal(e)),
+    };
+    // The answer from what was read and written: no second round trip.
+    let mut cert = row.cert;
+    cert.redemption_id = Some(redemption_id);
+    cert.redeemed_at = Some(crate::db::ts(at));
+    cert.redeemed_at_local = Some(
+        at.with_timezone(&row.zone)
+            .format("%d.%m.%Y %H:%M")
+            .to_string(),
+    );
+    cert.redeemed_by = Some(actor.name.clone());
+    Ok(CheckinAnswer {
+        verdict: Verdict::Redeemed,
+        message: String::new(),
+        code: cert.code.clone(),
+        without_handout: row.handout_id.is_none(),
+        replayed: false,
+        idempotency_key: Some(key),
+        certificate: Some(cert),
+    })
+}
+
+type RedeemQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>;
+
+fn bind_redemption<'q>(
+    q: RedeemQuery<'q>,
+    row: &Row_,
+    patient_id: Option<i64>,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    key: &str,
+) -> RedeemQuery<'q> {
+    q.bind(row.id)
+        .bind(row.campaign_id)
+        .bind(row.store_id)
+        .bind(row.employee_id)
+        .bind(row.handout_id)
+        .bind(patient_id)
+        .bind(crate::db::ts(at))
+        .bind(actor.user_id)
+        .bind(actor.name.clone())
+        .bind(key.to_owned())
+}
+
+/// Another request got there first: the same request retried (same key) gets the first answer,
+/// anyone else the certificate's verdict now (already redeemed).
+async fn lost_race(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    key: &str,
+) -> Result<CheckinAnswer, DomainError> {
+    if let Some(a) = replay(db, key).await? {
+        return Ok(a);
+    }
+    check(db, actor, code).await.map(|mut a| {
+        a.idempotency_key = None;
+        a
+    })
 }
 
 /// Undoes a redemption: reception on the same day, the marketer any time. A reason is required.

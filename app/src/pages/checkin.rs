@@ -1,0 +1,327 @@
+//! Reception: scan or type a certificate code, get an unmistakable answer, redeem it once,
+//! record the visit and its revenue. Also the marketer's figures per store and employee.
+
+use domain::checkin::{Attribution, AttributionRow, CheckinAnswer, Verdict, Visit};
+use domain::code::{Code, CodeProblem};
+use domain::types::Role;
+use domain::{Lang, Msg, format};
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
+use crate::i18n::{t, use_lang};
+use crate::sf::{
+    CheckinCheck, CheckinRedeem, CheckinUndo, CheckinVisit, checkin_visits, clinic_services,
+};
+
+/// What the code typed so far looks like: a typo is flagged before any lookup.
+fn typing_hint(text: &str) -> Option<Msg> {
+    let compact: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+    if compact.len() < 11 || text.contains('/') {
+        return None;
+    }
+    match Code::parse(text) {
+        Ok(_) => None,
+        Err(CodeProblem::CheckFailed) => Some(Msg::ReasonMistyped),
+        Err(_) => Some(Msg::ReasonInvalid),
+    }
+}
+
+#[component]
+pub fn CheckinPage() -> impl IntoView {
+    view! {
+        <Layout title=Msg::CheckinTitle roles=&[Role::Reception, Role::Marketer]>
+            <CheckinPanel/>
+        </Layout>
+    }
+}
+
+#[component]
+pub fn CheckinPanel() -> impl IntoView {
+    let lang = use_lang();
+    let check = ServerAction::<CheckinCheck>::new();
+    let redeem = ServerAction::<CheckinRedeem>::new();
+    let undo = ServerAction::<CheckinUndo>::new();
+    let visit = ServerAction::<CheckinVisit>::new();
+    // The answer on screen: the latest of a check, a redemption or an undo.
+    let answer = RwSignal::new(None::<CheckinAnswer>);
+    let error = RwSignal::new(None::<domain::DomainError>);
+    for action_value in [check.value(), redeem.value(), undo.value()] {
+        Effect::new(move |_| {
+            if let Some(r) = action_value.get() {
+                match r {
+                    Ok(a) => {
+                        answer.set(Some(a));
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e.domain())),
+                }
+            }
+        });
+    }
+    let input: NodeRef<html::Input> = NodeRef::new();
+    // After every answer the code field takes the focus again, its text selected, so the next
+    // scan from a keyboard-like scanner replaces it.
+    Effect::new(move |_| {
+        let _ = answer.get();
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let typed = RwSignal::new(String::new());
+    let hint = move || typing_hint(&typed.get()).map(|m| m.text(lang));
+    let top = view! {
+        <section class="card stack checkin">
+            <p class="muted">{t(Msg::CheckinHint)}</p>
+            <ActionForm action=check attr:class="scan-form" attr:id="scan-form">
+                <label class="sr-only" for="scan-code">{t(Msg::CertCode)}</label>
+                <input id="scan-code" node_ref=input name="code" class="scan-input" autofocus=true autocomplete="off"
+                    autocapitalize="characters" spellcheck="false" enterkeyhint="go" placeholder="XXXX-XXXX-XXX"
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    aria-invalid=move || hint().is_some().then_some("true")/>
+                <button type="submit" class="btn btn-primary">{t(Msg::CheckButton)}</button>
+                <button type="button" class="btn" data-scan="scan-code">{t(Msg::ScanCamera)}</button>
+            </ActionForm>
+            <p class="field-error" id="scan-hint" aria-live="polite">{hint}</p>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </section>
+    }
+    .into_any();
+    view! {
+        {top}
+        {move || answer.get().map(|a| view! {
+            <AnswerCard answer=a.clone()/>
+            {(a.verdict == Verdict::Valid).then(|| view! { <RedeemForm answer=a.clone() redeem=redeem/> })}
+            {matches!(a.verdict, Verdict::Redeemed | Verdict::AlreadyRedeemed).then(|| view! {
+                <VisitSection code=a.code.clone() visit=visit undo=undo/>
+            })}
+        }.into_any())}
+        <script src="/scan.js" defer=true></script>
+    }
+}
+
+#[component]
+fn VisitSection(
+    code: String,
+    visit: ServerAction<CheckinVisit>,
+    undo: ServerAction<CheckinUndo>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let undo_error = action_error(undo);
+    let visit_error = action_error(visit);
+    let visit_form_error =
+        Signal::derive(move || visit_error.get().filter(|e| e.fields().is_empty()));
+    let services = Resource::new(|| (), |_| clinic_services());
+    let for_visits = code.clone();
+    let visits = Resource::new(
+        move || (for_visits.clone(), visit.version().get()),
+        |(code, _)| checkin_visits(code),
+    );
+    let code2 = code.clone();
+    let form = view! {
+                    <section class="card stack" id="visit">
+                        <h2>{t(Msg::RecordVisit)}</h2>
+                        <FormError error=visit_form_error/>
+                        {move || visit.value().get().and_then(|r| r.ok()).map(|v| view! {
+                            <p class="notice">{t(Msg::Saved)}": "{format::money(v.amount, lang)}</p>
+                        })}
+                        <ActionForm action=visit attr:class="stack">
+                            <input type="hidden" name="code" value=code.clone()/>
+                            <fieldset class="checks">
+                                <legend>{t(Msg::Services)}</legend>
+                                <Suspense fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        services.await.unwrap_or_default().into_iter().filter(|s| s.active).enumerate().map(|(i, s)| view! {
+                                            <label class="check">
+                                                <input type="checkbox" name=format!("services[{i}]") value=s.name.clone()/>
+                                                {s.name.clone()}
+                                            </label>
+                                        }).collect_view()
+                                    })}
+                                </Suspense>
+                                {move || visit_error.get().and_then(|e| e.for_field("services").map(|f| f.code.msg().text(lang))).map(|m| view! { <p class="field-error">{m}</p> })}
+                            </fieldset>
+                            <div class="grid two">
+                                <Field label=Msg::AmountPaid name="amount" required=true placeholder="5 000" error=visit_error/>
+                                <Field label=Msg::Doctor name="doctor" error=visit_error/>
+                                <Field label=Msg::VisitDate name="visited_on" kind="date" error=visit_error/>
+                            </div>
+                            <button type="submit" class="btn btn-primary">{t(Msg::RecordVisit)}</button>
+                        </ActionForm>
+                        <h3>{t(Msg::VisitsTitle)}</h3>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match visits.await {
+                                    Ok(v) if v.is_empty() => view! { <p class="empty">{t(Msg::NoVisits)}</p> }.into_any(),
+                                    Ok(v) => visits_table(v, lang).into_any(),
+                                    Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </section>
+    }
+    .into_any();
+    let undo_form = view! {
+                    <details class="card">
+                        <summary>{t(Msg::UndoButton)}</summary>
+                        <ActionForm action=undo attr:class="stack">
+                            <input type="hidden" name="code" value=code2/>
+                            <Field label=Msg::UndoReason name="reason" required=true error=undo_error/>
+                            <button type="submit" class="btn btn-danger">{t(Msg::UndoButton)}</button>
+                        </ActionForm>
+                    </details>
+    }
+    .into_any();
+    view! { {form} {undo_form} }
+}
+
+fn visits_table(v: Vec<Visit>, lang: Lang) -> impl IntoView {
+    view! {
+        <div class="table-wrap"><table class="table visits">
+            <thead><tr><th>{Msg::VisitDate.text(lang)}</th><th>{Msg::Services.text(lang)}</th><th>{Msg::Doctor.text(lang)}</th><th class="num">{Msg::Revenue.text(lang)}</th></tr></thead>
+            <tbody>
+                {v.into_iter().map(|v| view! {
+                    <tr>
+                        <td>{format::date(v.visited_on, lang)}</td>
+                        <td>{v.services.join(", ")}</td>
+                        <td>{v.doctor.unwrap_or_default()}</td>
+                        <td class="num">{format::money(v.amount, lang)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+#[component]
+fn AnswerCard(answer: CheckinAnswer) -> impl IntoView {
+    let lang = use_lang();
+    let v = answer.verdict;
+    let reason: Option<String> = match (v, &answer.certificate) {
+        (Verdict::MistypedCode, _) => Some(Msg::ReasonMistyped.text(lang).into()),
+        (Verdict::UnknownCode, _) => Some(Msg::ReasonUnknown.text(lang).into()),
+        (Verdict::InvalidCode, _) => Some(Msg::ReasonInvalid.text(lang).into()),
+        (Verdict::NotYetValid, Some(c)) => Some(format!(
+            "{} {}",
+            Msg::ReasonNotYetValid.text(lang),
+            format::date(c.start_date, lang)
+        )),
+        (Verdict::Expired, Some(c)) => Some(format!(
+            "{} {}",
+            Msg::ReasonExpired.text(lang),
+            format::date(c.valid_until, lang)
+        )),
+        (Verdict::AlreadyRedeemed | Verdict::Redeemed, Some(c)) => {
+            c.redeemed_at_local.as_deref().map(|at| {
+                format!(
+                    "{} {}, {} {}",
+                    Msg::ReasonRedeemedAt.text(lang),
+                    at,
+                    Msg::By.text(lang),
+                    c.redeemed_by.clone().unwrap_or_default()
+                )
+            })
+        }
+        (Verdict::Voided, Some(c)) => Some(format!(
+            "{}: {}",
+            Msg::ReasonVoided.text(lang),
+            c.void_reason.clone().unwrap_or_default()
+        )),
+        _ => None,
+    };
+    view! {
+        <section class=format!("card verdict verdict-{}", v.tone()) id="verdict" role="status" data-verdict=format!("{v:?}")>
+            <p class="verdict-title">{v.msg().text(lang)}</p>
+            {reason.map(|r| view! { <p class="verdict-reason">{r}</p> })}
+            <p class="verdict-code">{answer.code.clone()}</p>
+            {answer.certificate.map(|c| view! {
+                <dl class="facts">
+                    <dt>{t(Msg::FaceValueShort)}</dt><dd class="big">{format::money(c.face_value, lang)}</dd>
+                    <dt>{t(Msg::ValidUntilShort)}</dt><dd>{format::date(c.valid_until, lang)}</dd>
+                    <dt>{t(Msg::CertNumber)}</dt><dd>{c.serial}" · "{c.campaign_name.clone()}</dd>
+                    <dt>{t(Msg::Store)}</dt><dd>{c.store_name.clone().unwrap_or_default()}</dd>
+                    {c.employee_name.clone().map(|e| view! { <dt>{t(Msg::HandedOutBy)}</dt><dd>{e}</dd> })}
+                    {c.participant_name.clone().map(|p| view! {
+                        <dt>{t(Msg::Participant)}</dt><dd>{p}" "<span class="muted">{c.participant_phone.clone().unwrap_or_default()}</span></dd>
+                    })}
+                </dl>
+                {(!c.handed_out && matches!(v, Verdict::Valid | Verdict::Redeemed)).then(|| view! { <p class="muted">{t(Msg::NotHandedOut)}</p> })}
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RedeemForm(answer: CheckinAnswer, redeem: ServerAction<CheckinRedeem>) -> impl IntoView {
+    let error = action_error(redeem);
+    let known = answer
+        .certificate
+        .as_ref()
+        .and_then(|c| c.participant_name.clone());
+    view! {
+        <section class="card stack" id="redeem">
+            <ActionForm action=redeem attr:class="stack">
+                <input type="hidden" name="code" value=answer.code.clone()/>
+                <input type="hidden" name="idempotency_key" value=answer.idempotency_key.clone().unwrap_or_default()/>
+                {known.is_none().then(|| view! {
+                    <div class="grid two">
+                        <Field label=Msg::PatientName name="patient_name" error=error/>
+                        <Field label=Msg::PatientPhone name="patient_phone" kind="tel" error=error/>
+                    </div>
+                })}
+                <button type="submit" class="btn btn-primary btn-big">{t(Msg::RedeemButton)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn figures_cells(r: &AttributionRow, lang: Lang) -> impl IntoView + use<> {
+    view! {
+        <td class="num">{r.handed_out}</td>
+        <td class="num">{r.redeemed}</td>
+        <td class="num">{r.bought}</td>
+        <td class="num">{r.visits}</td>
+        <td class="num">{format::money(r.revenue, lang)}</td>
+    }
+}
+
+fn figures_head(first: Msg, lang: Lang) -> impl IntoView {
+    view! {
+        <tr>
+            <th>{first.text(lang)}</th>
+            <th class="num">{Msg::HandedOutCount.text(lang)}</th>
+            <th class="num">{Msg::RedeemedCount.text(lang)}</th>
+            <th class="num">{Msg::BoughtCount.text(lang)}</th>
+            <th class="num">{Msg::VisitsCount.text(lang)}</th>
+            <th class="num">{Msg::Revenue.text(lang)}</th>
+        </tr>
+    }
+}
+
+/// The marketer's figures: per store and per employee, what they handed out and brought in.
+pub fn attribution_tables(a: Attribution, lang: Lang) -> impl IntoView {
+    let total = a.total.clone();
+    view! {
+        <div class="table-wrap"><table class="table" id="attribution-stores">
+            <thead>{figures_head(Msg::Store, lang)}</thead>
+            <tbody>
+                {a.stores.iter().map(|r| view! {
+                    <tr data-store-id=r.store_id.unwrap_or_default()><td>{r.store_name.clone().unwrap_or_default()}</td>{figures_cells(r, lang)}</tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot><tr><th>{Msg::Total.text(lang)}</th>{figures_cells(&total, lang)}</tr></tfoot>
+        </table></div>
+        <div class="table-wrap"><table class="table" id="attribution-employees">
+            <thead>{figures_head(Msg::Employee, lang)}</thead>
+            <tbody>
+                {a.employees.iter().map(|r| view! {
+                    <tr data-employee-id=r.employee_id.unwrap_or_default()>
+                        <td>{r.employee_name.clone().unwrap_or_else(|| Msg::NoEmployee.text(lang).into())}" "<span class="muted">{r.store_name.clone().unwrap_or_default()}</span></td>
+                        {figures_cells(r, lang)}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
