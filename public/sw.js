@@ -22,6 +22,8 @@ const SHELL = [
   '/pkg/sarafan_bg.wasm',
   '/manifest.webmanifest',
   '/icons/icon-192.png',
+  '/handout.js',
+  '/scan.js',
 ];
 
 self.addEventListener('install', (event) => {
@@ -75,6 +77,8 @@ self.addEventListener('fetch', (event) => {
   }
   if (
     url.pathname.startsWith('/pkg/') ||
+    url.pathname === '/handout.js' ||
+    url.pathname === '/scan.js' ||
     url.pathname.startsWith('/icons/') ||
     url.pathname === '/manifest.webmanifest' ||
     url.pathname === '/favicon.ico'

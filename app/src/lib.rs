@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view=pages::campaigns::CampaignPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("certificates")) view=pages::certificates::CertificatesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("c"), ParamSegment("code")) view=pages::certificates::PublicCertificatePage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("handout") view=pages::staff::HandoutPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("join"), ParamSegment("campaign"), ParamSegment("store")) view=pages::staff::JoinPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("checkin") view=pages::checkin::CheckinPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("partners") view=pages::partners::PartnersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("partners"), ParamSegment("id")) view=pages::partners::PartnerPage ssr=SsrMode::Async/>

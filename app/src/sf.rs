@@ -570,3 +570,69 @@ pub async fn clinic_services() -> AppResult<Vec<domain::checkin::Service>> {
 pub async fn campaign_attribution(campaign_id: i64) -> AppResult<domain::checkin::Attribution> {
     with_actor!(|st, a| ops::checkin::attribution(&st.db, &a, campaign_id).await)
 }
+
+// ---------- store staff: home, regulations; marketer: offline conflicts ----------
+
+#[server(prefix = "/sf")]
+pub async fn staff_home() -> AppResult<domain::checkin::StaffSummary> {
+    with_actor!(|st, a| ops::handouts::staff_summary(&st.db, &a).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn read_regulations(campaign_id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::handouts::confirm_regulations(&st.db, &a, campaign_id).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn handout_conflicts(
+    campaign_id: i64,
+) -> AppResult<Vec<domain::checkin::HandoutConflict>> {
+    with_actor!(|st, a| ops::handouts::conflicts(&st.db, &a, Some(campaign_id)).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn resolve_handout_conflict(id: i64, resolution: String) -> AppResult<()> {
+    with_actor!(|st, a| ops::handouts::resolve_conflict(&st.db, &a, id, &resolution).await)
+}
+
+// ---------- public self-registration ----------
+
+#[server(prefix = "/sf")]
+pub async fn get_join_info(
+    campaign_id: i64,
+    store_id: i64,
+) -> AppResult<domain::checkin::JoinInfo> {
+    let st = ssr::state()?;
+    Ok(ops::handouts::join_info(&st.db, campaign_id, store_id).await?)
+}
+
+#[server(prefix = "/sf")]
+pub async fn join_campaign(
+    campaign_id: i64,
+    store_id: i64,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    consent: Option<String>,
+    website: Option<String>,
+) -> AppResult<domain::checkin::ECertificate> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let input = domain::checkin::SelfRegistration {
+        name,
+        phone,
+        email: email.unwrap_or_default(),
+        consent: consent.is_some_and(|c| !c.is_empty() && c != "false"),
+        website: website.unwrap_or_default(),
+    };
+    Ok(ops::handouts::self_register(
+        &st.db,
+        campaign_id,
+        store_id,
+        &input,
+        &client,
+        &st.public_url,
+    )
+    .await?)
+}

@@ -38,6 +38,10 @@ pub struct HandoutInput {
     /// The paper form's serial when typing in a filled-in form.
     #[serde(default)]
     pub form_serial: String,
+    /// Uploaded from the phone's offline queue: if refused, the record is kept as a conflict
+    /// for the marketer instead of being lost.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 /// A recorded hand-out. Staff see the phone masked.
@@ -258,6 +262,9 @@ pub struct AttributionRow {
     pub visits: i64,
     #[cfg_attr(feature = "server", schema(value_type = i64))]
     pub revenue: Money,
+    /// Employees: when they confirmed reading the regulations.
+    #[serde(default)]
+    pub regulations_read_at: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -266,4 +273,94 @@ pub struct Attribution {
     pub stores: Vec<AttributionRow>,
     pub employees: Vec<AttributionRow>,
     pub total: AttributionRow,
+}
+
+/// A refused upload from a phone's offline queue, kept for the marketer to resolve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct HandoutConflict {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub employee_name: Option<String>,
+    pub code: String,
+    pub participant_name: String,
+    /// Masked: `+7 *** ***-45-67`.
+    pub participant_phone: String,
+    /// Why it was refused (`already_handed_out`, `invalid_phone`…).
+    pub error_code: String,
+    pub happened_at: String,
+    pub recorded_at: String,
+    /// Who holds the certificate now, when it was handed out by someone else.
+    pub holder_store_name: Option<String>,
+    pub holder_employee_name: Option<String>,
+    pub resolved_at: Option<String>,
+    pub resolution: Option<String>,
+}
+
+/// What a store employee sees on their phone.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StaffSummary {
+    pub store_id: i64,
+    pub store_name: String,
+    pub campaign_id: Option<i64>,
+    pub campaign_name: Option<String>,
+    pub today_own: i64,
+    pub today_store: i64,
+    pub week_own: i64,
+    pub week_store: i64,
+    /// Certificates in the store not yet handed out.
+    pub certificates_left: i64,
+    /// Paper forms printed for the store minus the forms typed in.
+    pub forms_left: i64,
+    pub regulations_read_at: Option<String>,
+    /// The latest hand-outs of this store (phones masked).
+    pub recent: Vec<Handout>,
+}
+
+/// A participant registering themself from a poster or a paper form's QR code.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct SelfRegistration {
+    pub name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub consent: bool,
+    /// A field people never see: bots fill it in.
+    #[serde(default)]
+    pub website: String,
+}
+
+/// The electronic certificate a participant receives on screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ECertificate {
+    pub code: String,
+    pub url: String,
+    /// The QR code of `url` as inline SVG.
+    pub qr_svg: String,
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub face_value: Money,
+    pub valid_until: NaiveDate,
+    pub store_name: String,
+    pub clinic_name: String,
+    pub clinic_phone: String,
+}
+
+/// The public page of a store's QR code: what the participant is offered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct JoinInfo {
+    pub campaign_name: String,
+    pub store_name: String,
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub face_value: Money,
+    pub valid_until: NaiveDate,
+    pub clinic_name: String,
+    pub consent_text: String,
+    /// False when the campaign gives out paper certificates only (or is over).
+    pub open: bool,
 }

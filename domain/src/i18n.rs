@@ -325,6 +325,36 @@ messages! {
     Employee => "Сотрудник", "Employee";
     Total => "Итого", "Total";
     NoEmployee => "без сотрудника", "no employee";
+    // store staff on the phone
+    HandoutTitle => "Выдать сертификат", "Hand out a certificate";
+    HandoutHint => "Отсканируйте QR-код сертификата или введите код, затем данные участника", "Scan the certificate's QR code or type the code, then the participant's details";
+    ParticipantName => "Имя и фамилия участника", "Participant's name";
+    ConsentTick => "Участник согласен на обработку персональных данных", "The participant consents to the processing of personal data";
+    ConsentReadText => "Текст согласия", "Consent text";
+    SaveButton => "Сохранить", "Save";
+    PaperForm => "Анкета с бумаги", "From a paper form";
+    TodayOwn => "Сегодня: вы", "Today: you";
+    TodayStore => "Сегодня: магазин", "Today: store";
+    WeekOwn => "Неделя: вы", "This week: you";
+    WeekStore => "Неделя: магазин", "This week: store";
+    CertsLeft => "Сертификатов осталось", "Certificates left";
+    FormsLeft => "Анкет осталось", "Forms left";
+    ReadRegulations => "Я прочитал(а) регламент", "I have read the regulations";
+    RegulationsReadOn => "Регламент прочитан", "Regulations read on";
+    OpenRegulations => "Регламент акции (PDF)", "Campaign regulations (PDF)";
+    RecentHandouts => "Последние выдачи", "Recent hand-outs";
+    NoActiveCampaign => "Для вашего магазина сейчас нет активной акции", "Your store has no active campaign now";
+    ConflictsTitle => "Записи с телефонов, требующие решения", "Records from phones that need a decision";
+    NoConflicts => "Нет записей, требующих решения", "Nothing needs a decision";
+    Resolution => "Что сделано", "What was done";
+    ResolveButton => "Решено", "Resolved";
+    RegulationsRead => "Регламент", "Regulations";
+    // self-registration
+    JoinTitle => "Получите подарочный сертификат", "Get a gift certificate";
+    JoinButton => "Получить сертификат", "Get the certificate";
+    JoinDone => "Ваш сертификат", "Your certificate";
+    JoinShow => "Покажите этот QR-код или назовите код в регистратуре клиники", "Show this QR code or tell the code at the clinic's reception";
+    JoinClosed => "Выдача электронных сертификатов по этой акции сейчас закрыта", "Electronic certificates of this campaign are not available now";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -383,6 +413,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "idempotency_key" => Msg::IdempotencyKey,
         "happened_at" => Msg::HappenedAt,
         "form_serial" => Msg::FormSerial,
+        "resolution" => Msg::Resolution,
         _ => return field_fallback(field),
     };
     msg.text(lang)

@@ -107,3 +107,35 @@ CREATE TABLE visits (
 );
 CREATE INDEX visits_redemption ON visits (redemption_id);
 CREATE INDEX visits_campaign ON visits (campaign_id, store_id);
+
+-- Hand-outs uploaded from a phone's offline queue that the server refused (the certificate was
+-- handed out on another phone meanwhile, a field turned out wrong…): kept with everything the
+-- employee typed, shown to the marketer, resolved by a person. Never dropped.
+CREATE TABLE handout_conflicts (
+    id               INTEGER PRIMARY KEY,
+    campaign_id      BIGINT REFERENCES campaigns(id) ON DELETE RESTRICT,
+    store_id         BIGINT REFERENCES stores(id) ON DELETE RESTRICT,
+    employee_id      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    code             TEXT NOT NULL,
+    payload          TEXT NOT NULL,
+    error_code       TEXT NOT NULL,
+    happened_at      TEXT NOT NULL,
+    recorded_at      TEXT NOT NULL,
+    idempotency_key  TEXT NOT NULL,
+    resolved_at      TEXT,
+    resolved_by      BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    resolution       TEXT,
+    CONSTRAINT handout_conflicts_idempotency_unique UNIQUE (idempotency_key)
+);
+CREATE INDEX handout_conflicts_open ON handout_conflicts (resolved_at, campaign_id);
+
+-- Store staff confirm they have read the campaign's regulations (checklist items 1–3, 6).
+CREATE TABLE regulation_reads (
+    campaign_id  BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    user_id      BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    read_at      TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, user_id)
+);
+
+-- Participants may take an electronic certificate themselves from a poster or form QR.
+ALTER TABLE campaigns ADD COLUMN e_certificates BIGINT NOT NULL DEFAULT 1;

@@ -175,6 +175,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/services/{id}", delete(checkin::hide_service))
         .route("/campaigns/{id}/attribution", get(checkin::attribution))
+        .route("/handout-conflicts", get(checkin::list_conflicts))
+        .route(
+            "/handout-conflicts/{id}/resolve",
+            post(checkin::resolve_conflict),
+        )
         .fallback(|headers: HeaderMap| async move {
             ApiError(
                 DomainError::Refused(ErrorCode::NotFound),
@@ -195,13 +200,15 @@ pub fn router() -> Router<AppState> {
           certs::move_range, certs::get_texts, certs::put_texts, certs::create_form_batch, certs::list_form_batches,
           certs::poster_pdf, certs::regulations_pdf, certs::forms_pdf, certs::void, certs::public_certificate,
           checkin::hand_out, checkin::list_handouts, checkin::check, checkin::redeem, checkin::undo, checkin::record_visit,
-          checkin::visits_of, checkin::services, checkin::add_service, checkin::hide_service, checkin::attribution),
+          checkin::visits_of, checkin::services, checkin::add_service, checkin::hide_service, checkin::attribution,
+          checkin::list_conflicts, checkin::resolve_conflict),
     components(schemas(ErrorBody, Campaign, CampaignInput, Cost, CostInput, Partner, PartnerInput, Store, StoreInput, Person, PersonInput,
         Batch, BatchInput, StoreStock, SerialRange, Certificate, CertState, MoveInput, MoveResult, VoidInput,
         CampaignTexts, FormBatch, FormBatchInput, PublicCertificate, PublicStatus,
         domain::checkin::HandoutInput, domain::checkin::Handout, domain::checkin::CheckinAnswer, domain::checkin::CheckedCertificate,
         domain::checkin::Verdict, domain::checkin::RedeemInput, domain::checkin::UndoInput, domain::checkin::VisitInput,
-        domain::checkin::Visit, domain::checkin::Service, checkin::ServiceInput, domain::checkin::Attribution, domain::checkin::AttributionRow)),
+        domain::checkin::Visit, domain::checkin::Service, checkin::ServiceInput, domain::checkin::Attribution, domain::checkin::AttributionRow,
+        domain::checkin::HandoutConflict, checkin::ResolutionInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

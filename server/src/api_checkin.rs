@@ -185,3 +185,38 @@ pub async fn attribution(
     c.wrap(ops::checkin::attribution(&st.db, &c.actor, id).await)
         .map(Json)
 }
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ConflictQuery {
+    pub campaign_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/handout-conflicts", params(ConflictQuery),
+    description = "Hand-outs uploaded from a phone's offline queue that were refused (e.g. the certificate was handed out on another phone meanwhile), open ones first. Marketer only.",
+    responses((status = 200, body = [HandoutConflict])))]
+pub async fn list_conflicts(
+    State(st): State<AppState>,
+    c: Caller,
+    Query(q): Query<ConflictQuery>,
+) -> ApiResult<Json<Vec<HandoutConflict>>> {
+    c.wrap(ops::handouts::conflicts(&st.db, &c.actor, q.campaign_id).await)
+        .map(Json)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolutionInput {
+    pub resolution: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/handout-conflicts/{id}/resolve", params(("id" = i64, Path)), request_body = ResolutionInput,
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn resolve_conflict(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<i64>,
+    b: Result<Json<ResolutionInput>, JsonRejection>,
+) -> ApiResult<StatusCode> {
+    let input = body(c.lang, b)?;
+    c.wrap(ops::handouts::resolve_conflict(&st.db, &c.actor, id, &input.resolution).await)
+        .map(|_| StatusCode::NO_CONTENT)
+}

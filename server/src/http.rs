@@ -156,7 +156,14 @@ async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
 }
 
 /// Pages that need a signed-in person redirect to the sign-in page before rendering.
-const PROTECTED: &[&str] = &["/campaigns", "/partners", "/people", "/settings"];
+const PROTECTED: &[&str] = &[
+    "/campaigns",
+    "/partners",
+    "/people",
+    "/settings",
+    "/checkin",
+    "/handout",
+];
 
 async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();

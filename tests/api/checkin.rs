@@ -754,3 +754,181 @@ async fn visits_refuse_unknown_services_bad_amounts_and_unredeemed_certificates(
     assert_eq!((s, &again["id"]), (StatusCode::OK, &v["id"]));
     assert_eq!(app.count("visits").await, 1);
 }
+
+#[tokio::test]
+async fn an_offline_upload_refused_by_the_server_is_kept_for_the_marketer_to_resolve() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let code = c.codes[9].clone();
+    // Two phones handed out the same certificate while offline; both upload later.
+    let mut first = hand_out_body(&code, "9161110001");
+    first["offline"] = json!(true);
+    let (s, _) = c.anna.1.post("/handouts", first.clone()).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = c.anna.1.post("/handouts", first).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "a retried upload returns the first record"
+    );
+    let mut second = hand_out_body(&code, "9161110002");
+    second["offline"] = json!(true);
+    second["name"] = json!("Ольга Смирнова");
+    let (s, e) = c.boris.1.post("/handouts", second.clone()).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    // The retry of the refused upload does not double the conflict.
+    c.boris.1.post("/handouts", second).await;
+    assert_eq!(app.count("handouts").await, 1);
+    assert_eq!(app.count("handout_conflicts").await, 1);
+
+    let (s, list) = c
+        .marketer
+        .get(&format!("/handout-conflicts?campaign_id={}", c.campaign))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let conflict = &list[0];
+    assert_eq!(conflict["error_code"], "already_handed_out");
+    assert_eq!(conflict["participant_name"], "Ольга Смирнова");
+    assert_eq!(conflict["participant_phone"], "+7 *** ***-00-02");
+    assert_eq!(conflict["employee_name"], "Борис Продавцов");
+    assert_eq!(conflict["holder_employee_name"], "Анна Кассирова");
+    assert_eq!(
+        c.anna.1.get("/handout-conflicts").await.0,
+        StatusCode::FORBIDDEN,
+        "staff cannot read them"
+    );
+
+    let path = format!("/handout-conflicts/{}/resolve", conflict["id"]);
+    let (s, e) = c.marketer.post(&path, json!({"resolution": ""})).await;
+    assert_eq!(
+        (s, error_field(&e)),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("resolution"))
+    );
+    let (s, _) = c
+        .marketer
+        .post(
+            &path,
+            json!({"resolution": "Позвонили Ольге, выдали другой сертификат"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, list) = c.marketer.get("/handout-conflicts").await;
+    assert!(list[0]["resolved_at"].is_string());
+    // An online refusal is shown to the employee at once and not kept.
+    let (s, _) = c
+        .boris
+        .1
+        .post("/handouts", hand_out_body(&code, "9161110003"))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(app.count("handout_conflicts").await, 1);
+}
+
+#[tokio::test]
+async fn a_participant_takes_an_electronic_certificate_from_a_poster_once_per_phone() {
+    use app::sf::JoinCampaign;
+    use server_fn::ServerFn;
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let visitor = app.browser();
+    let (campaign, store) = (c.campaign.to_string(), c.store.to_string());
+    let join = |name: &'static str, phone: &'static str, consent: bool, website: &'static str| {
+        let mut form = vec![
+            ("campaign_id", campaign.clone()),
+            ("store_id", store.clone()),
+            ("name", name.to_owned()),
+            ("phone", phone.to_owned()),
+            ("website", website.to_owned()),
+        ];
+        if consent {
+            form.push(("consent", "on".to_owned()));
+        }
+        form
+    };
+    let send = |form: Vec<(&'static str, String)>| {
+        let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let app = &app;
+        let visitor = visitor.clone();
+        let owned: Vec<(String, String)> = f
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        async move {
+            let pairs: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.server_fn(&visitor, JoinCampaign::PATH, &pairs).await
+        }
+    };
+    // No consent: refused on the consent field, nothing saved.
+    let (s, e) = send(join("Вера Листова", "89167778899", false, "")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("consent"), "{e}");
+    // A bot fills in the hidden field.
+    let (s, _) = send(join("Bot", "89167778800", true, "http://spam")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("handouts").await, 0);
+
+    let (s, cert) = send(join("Вера Листова", "8 (916) 777-88-99", true, "")).await;
+    assert_eq!(s, StatusCode::OK, "{cert}");
+    let code = cert["code"].as_str().expect("a code").to_owned();
+    assert!(cert["qr_svg"].as_str().unwrap_or("").contains("<svg"));
+    assert_eq!(cert["store_name"], "Атлет на Тверской");
+    // Reception sees it handed out to her, credited to the store, with no employee.
+    let (_, a) = c.reception.get(&format!("/checkin/{code}")).await;
+    assert_eq!(a["verdict"], "valid", "{a}");
+    assert_eq!(a["certificate"]["participant_name"], "Вера Листова");
+    assert_eq!(a["certificate"]["store_id"], c.store);
+    assert!(a["certificate"]["employee_name"].is_null());
+    // One per phone per campaign.
+    let (s, e) = send(join("Вера Л.", "+79167778899", true, "")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(app.count("handouts").await, 1);
+    // Per-IP limit: the 21st attempt within the hour is refused.
+    let mut last = StatusCode::OK;
+    for i in 0..25 {
+        let phone: &'static str = Box::leak(format!("8916555{i:04}").into_boxed_str());
+        last = send(join("Гость", phone, true, "")).await.0;
+        if last == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn staff_confirm_the_regulations_and_the_marketer_sees_who_did() {
+    use app::sf::ReadRegulations;
+    use server_fn::ServerFn;
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let (_, before) = c
+        .marketer
+        .get(&format!("/campaigns/{}/attribution", c.campaign))
+        .await;
+    let anna_row = |a: &Value| {
+        a["employees"]
+            .as_array()
+            .and_then(|r| r.iter().find(|r| r["employee_id"] == c.anna.0))
+            .cloned()
+            .expect("Anna's row")
+    };
+    assert!(anna_row(&before)["regulations_read_at"].is_null());
+    let r = c
+        .anna
+        .1
+        .raw()
+        .post(app.url(ReadRegulations::PATH))
+        .header("accept", "application/json")
+        .form(&[("campaign_id", c.campaign.to_string())])
+        .send()
+        .await
+        .expect("read");
+    assert!(r.status().is_success(), "{}", r.status());
+    let (_, after) = c
+        .marketer
+        .get(&format!("/campaigns/{}/attribution", c.campaign))
+        .await;
+    assert!(anna_row(&after)["regulations_read_at"].is_string());
+}

@@ -283,6 +283,10 @@ pub struct Api {
 }
 
 impl Api {
+    /// The underlying client (a person's session cookie and our Origin).
+    pub fn raw(&self) -> &Client {
+        &self.client
+    }
     fn auth_headers(&self) -> reqwest::header::HeaderMap {
         let mut h = reqwest::header::HeaderMap::new();
         if !self.token.is_empty() {

@@ -720,7 +720,8 @@ fn ensure_test_tools(browser: bool) -> Result<()> {
 }
 
 /// Names the service worker's caches after the bundle's content, so every build that changes
-/// the JS, WASM or CSS makes phones fetch the new files (the /pkg names are not hashed).
+/// the JS, WASM or CSS (or the page scripts in public/) makes phones fetch the new files (the
+/// names are not hashed).
 fn stamp_service_worker(site: &Path) -> Result<()> {
     let sw = site.join("sw.js");
     let Ok(text) = fs::read_to_string(&sw) else {
@@ -728,8 +729,14 @@ fn stamp_service_worker(site: &Path) -> Result<()> {
     };
     // FNV-1a over the bundle: stable across builds and Rust versions, unlike DefaultHasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for name in ["sarafan.js", "sarafan_bg.wasm", "sarafan.css"] {
-        let bytes = fs::read(site.join("pkg").join(name)).unwrap_or_default();
+    for path in [
+        "pkg/sarafan.js",
+        "pkg/sarafan_bg.wasm",
+        "pkg/sarafan.css",
+        "handout.js",
+        "scan.js",
+    ] {
+        let bytes = fs::read(site.join(path)).unwrap_or_default();
         for b in bytes {
             hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }

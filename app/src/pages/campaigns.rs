@@ -178,6 +178,7 @@ pub fn CampaignPage() -> impl IntoView {
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }}
                             </section>
+                            <crate::pages::staff::ConflictsSection campaign_id=c.id/>
                             <div class="card"><CampaignForm campaign=Some(c.clone()) partners action=save/></div>
                             <section class="card stack">
                                 <h2>{t(Msg::Costs)}</h2>

@@ -15,7 +15,7 @@ use crate::sf::{
 };
 
 /// What the code typed so far looks like: a typo is flagged before any lookup.
-fn typing_hint(text: &str) -> Option<Msg> {
+pub fn typing_hint(text: &str) -> Option<Msg> {
     let compact: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
     if compact.len() < 11 || text.contains('/') {
         return None;
@@ -119,14 +119,30 @@ fn VisitSection(
         |(code, _)| checkin_visits(code),
     );
     let code2 = code.clone();
+    // Only this certificate's saves count: the action outlives one answer.
+    let first_version = visit.version().get_untracked();
+    let saved = move || {
+        (visit.version().get() > first_version)
+            .then(|| visit.value().get().and_then(|r| r.ok()))
+            .flatten()
+    };
+    // A saved visit clears the form for the next one.
+    let form_ref: NodeRef<html::Form> = NodeRef::new();
+    Effect::new(move |_| {
+        if saved().is_some()
+            && let Some(f) = form_ref.get()
+        {
+            f.reset();
+        }
+    });
     let form = view! {
                     <section class="card stack" id="visit">
                         <h2>{t(Msg::RecordVisit)}</h2>
                         <FormError error=visit_form_error/>
-                        {move || visit.value().get().and_then(|r| r.ok()).map(|v| view! {
+                        {move || saved().map(|v| view! {
                             <p class="notice">{t(Msg::Saved)}": "{format::money(v.amount, lang)}</p>
                         })}
-                        <ActionForm action=visit attr:class="stack">
+                        <ActionForm action=visit node_ref=form_ref attr:class="stack">
                             <input type="hidden" name="code" value=code.clone()/>
                             <fieldset class="checks">
                                 <legend>{t(Msg::Services)}</legend>

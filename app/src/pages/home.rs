@@ -19,10 +19,7 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Some(m)) if m.role == Role::Marketer => view! { <MarketerHome/> }.into_any(),
                     Ok(Some(m)) if m.role == Role::StoreStaff => view! {
                         <Layout title=Msg::StaffHomeTitle>
-                            <div class="card stack">
-                                <p class="kpi-value">{m.store_name.clone().unwrap_or_default()}</p>
-                                <p class="muted">{t(Msg::ComingSoon)}</p>
-                            </div>
+                            <crate::pages::staff::StaffHome/>
                         </Layout>
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::Reception => view! {

@@ -8,6 +8,7 @@ pub mod home;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod staff;
 
 use domain::Msg;
 use leptos::prelude::*;

@@ -85,7 +85,7 @@ async fn check_stores_in_campaign(
 }
 
 /// Takes `n` consecutive serial numbers of a counter column atomically; returns the first.
-async fn take_serials(
+pub(crate) async fn take_serials(
     tx: &mut Tx,
     campaign_id: i64,
     column: &str,

@@ -743,6 +743,7 @@ fn attribution_row(r: &sqlx::any::AnyRow) -> Result<AttributionRow, DomainError>
         bought: r.try_get("bought").map_err(g)?,
         visits: r.try_get("visits").map_err(g)?,
         revenue: Money(r.try_get("revenue").map_err(g)?),
+        regulations_read_at: r.try_get("regulations_read_at").map_err(g)?,
     })
 }
 
@@ -754,7 +755,8 @@ pub async fn attribution(
 ) -> Result<Attribution, DomainError> {
     actor.require_marketer()?;
     let stores = sqlx::query(&format!(
-        "SELECT x.k AS store_id, x.name AS store_name, CAST(NULL AS BIGINT) AS employee_id, CAST(NULL AS TEXT) AS employee_name, {}
+        "SELECT x.k AS store_id, x.name AS store_name, CAST(NULL AS BIGINT) AS employee_id, CAST(NULL AS TEXT) AS employee_name,
+                CAST(NULL AS TEXT) AS regulations_read_at, {}
          FROM (SELECT s.id AS k, s.name FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id
                WHERE cp.campaign_id = $1) x ORDER BY x.name",
         figures("store_id")
@@ -764,7 +766,8 @@ pub async fn attribution(
     .await
     .map_err(internal)?;
     let employees = sqlx::query(&format!(
-        "SELECT x.store_id, x.store_name, x.k AS employee_id, x.name AS employee_name, {}
+        "SELECT x.store_id, x.store_name, x.k AS employee_id, x.name AS employee_name,
+                (SELECT read_at FROM regulation_reads WHERE campaign_id = $1 AND user_id = x.k) AS regulations_read_at, {}
          FROM (SELECT u.id AS k, u.name, s.id AS store_id, s.name AS store_name FROM users u
                JOIN stores s ON s.id = u.store_id
                WHERE u.role = 'store_staff' AND (

@@ -238,12 +238,90 @@ async fn by_key(db: &Db, actor: &Actor, key: &str) -> Result<Option<Handout>, Do
 }
 
 /// Records a hand-out by store staff (their store) or the marketer (the certificate's store).
+/// An upload from the offline queue that is refused is kept as a conflict for the marketer.
 pub async fn hand_out(
     db: &Db,
     actor: &Actor,
     input: &HandoutInput,
 ) -> Result<Handout, DomainError> {
     actor.require(&[Role::StoreStaff, Role::Marketer])?;
+    let result = record(db, actor, input).await;
+    if let Err(e) = &result
+        && input.offline
+        && !matches!(
+            e.code(),
+            ErrorCode::Forbidden
+                | ErrorCode::Unauthorized
+                | ErrorCode::RateLimited
+                | ErrorCode::Internal
+        )
+    {
+        keep_conflict(db, actor, input, e).await?;
+    }
+    result
+}
+
+/// Keeps a refused offline upload with everything typed (idempotent on its key).
+async fn keep_conflict(
+    db: &Db,
+    actor: &Actor,
+    input: &HandoutInput,
+    e: &DomainError,
+) -> Result<(), DomainError> {
+    let code = Code::parse(&input.code).ok();
+    let campaign_id: Option<i64> = match &code {
+        Some(c) => sqlx::query_scalar("SELECT campaign_id FROM certificates WHERE code = $1")
+            .bind(c.as_str())
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?,
+        None => None,
+    };
+    let error_code = e
+        .fields()
+        .first()
+        .map(|f| f.code)
+        .unwrap_or_else(|| e.code());
+    let error_code = serde_json::to_value(error_code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let key = idempotency_key("idempotency_key", &input.idempotency_key)
+        .unwrap_or_else(|_| new_secret()[..32].to_owned());
+    let happened = happened_at(&input.happened_at).unwrap_or_else(|_| Utc::now());
+    let mut tx = db.begin().await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO handout_conflicts (campaign_id, store_id, employee_id, code, payload, error_code, happened_at, recorded_at, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(actor.store_id)
+    .bind(actor.user_id)
+    .bind(code.map(|c| c.display()).unwrap_or_else(|| input.code.chars().take(64).collect()))
+    .bind(serde_json::to_string(input).unwrap_or_default())
+    .bind(&error_code)
+    .bind(ts(happened))
+    .bind(now())
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if let Some(id) = id {
+        super::audit(
+            &mut tx,
+            actor,
+            "keep_conflict",
+            "handout_conflict",
+            Some(id),
+            serde_json::json!({"error": error_code}),
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout, DomainError> {
     let v = validate(input)?;
     if let Some(h) = by_key(db, actor, &v.key).await? {
         return Ok(h);
@@ -433,4 +511,417 @@ pub async fn list(
     .await
     .map_err(internal)?;
     rows.iter().map(|r| handout_from_row(r, false)).collect()
+}
+
+// ---------- conflicts ----------
+
+/// Refused offline uploads, open ones first (marketer only).
+pub async fn conflicts(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: Option<i64>,
+) -> Result<Vec<crate::checkin::HandoutConflict>, DomainError> {
+    actor.require_marketer()?;
+    let rows = sqlx::query(
+        "SELECT x.id, x.campaign_id, x.store_id, s.name AS store_name, u.name AS employee_name, x.code, x.payload,
+                x.error_code, x.happened_at, x.recorded_at, x.resolved_at, x.resolution,
+                hs.name AS holder_store_name, hu.name AS holder_employee_name
+         FROM handout_conflicts x
+         LEFT JOIN stores s ON s.id = x.store_id LEFT JOIN users u ON u.id = x.employee_id
+         LEFT JOIN certificates c ON c.code = REPLACE(x.code, '-', '')
+         LEFT JOIN handouts h ON h.certificate_id = c.id
+         LEFT JOIN stores hs ON hs.id = h.store_id LEFT JOIN users hu ON hu.id = h.employee_id
+         WHERE ($1 = 0 OR x.campaign_id = $2)
+         ORDER BY CASE WHEN x.resolved_at IS NULL THEN 0 ELSE 1 END, x.id DESC LIMIT 500",
+    )
+    .bind(i64::from(campaign_id.is_some()))
+    .bind(campaign_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    rows.iter()
+        .map(|r| {
+            let payload: String = r.try_get("payload").map_err(internal)?;
+            let input: HandoutInput = serde_json::from_str(&payload).unwrap_or_default();
+            let phone = Phone::parse("phone", &input.phone)
+                .map(|p| masked_phone(p.as_str()))
+                .unwrap_or_else(|_| input.phone.chars().take(4).collect::<String>() + "…");
+            Ok(crate::checkin::HandoutConflict {
+                id: r.try_get("id").map_err(internal)?,
+                campaign_id: r.try_get("campaign_id").map_err(internal)?,
+                store_id: r.try_get("store_id").map_err(internal)?,
+                store_name: r.try_get("store_name").map_err(internal)?,
+                employee_name: r.try_get("employee_name").map_err(internal)?,
+                code: r.try_get("code").map_err(internal)?,
+                participant_name: input.name,
+                participant_phone: phone,
+                error_code: r.try_get("error_code").map_err(internal)?,
+                happened_at: r.try_get("happened_at").map_err(internal)?,
+                recorded_at: r.try_get("recorded_at").map_err(internal)?,
+                holder_store_name: r.try_get("holder_store_name").map_err(internal)?,
+                holder_employee_name: r.try_get("holder_employee_name").map_err(internal)?,
+                resolved_at: r.try_get("resolved_at").map_err(internal)?,
+                resolution: r.try_get("resolution").map_err(internal)?,
+            })
+        })
+        .collect()
+}
+
+/// A person looked into a conflict and says what was done.
+pub async fn resolve_conflict(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    resolution: &str,
+) -> Result<(), DomainError> {
+    actor.require_marketer()?;
+    let note =
+        required_text("resolution", resolution, 500).map_err(|e| DomainError::Invalid(vec![e]))?;
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE handout_conflicts SET resolved_at = $1, resolved_by = $2, resolution = $3 WHERE id = $4 AND resolved_at IS NULL",
+    )
+    .bind(now())
+    .bind(actor.user_id)
+    .bind(&note)
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    if n == 0 {
+        return Err(DomainError::Refused(ErrorCode::NotFound));
+    }
+    super::audit(
+        &mut tx,
+        actor,
+        "resolve_conflict",
+        "handout_conflict",
+        Some(id),
+        serde_json::json!({"resolution": note}),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+// ---------- the staff home ----------
+
+/// Midnight today and on Monday of this week at the clinic, as stored time stamps.
+fn day_and_week_start(time_zone: &str) -> (String, String) {
+    use chrono::{Datelike, TimeZone};
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Moscow);
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let start = |d: chrono::NaiveDate| {
+        let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        tz.from_local_datetime(&local)
+            .earliest()
+            .map(|t| ts(t.with_timezone(&Utc)))
+            .unwrap_or_default()
+    };
+    (start(today), start(monday))
+}
+
+/// The store employee's phone: their store, counts, stock left, regulations, recent hand-outs.
+pub async fn staff_summary(
+    db: &Db,
+    actor: &Actor,
+) -> Result<crate::checkin::StaffSummary, DomainError> {
+    actor.require(&[Role::StoreStaff])?;
+    let store_id = actor
+        .store_id
+        .ok_or(DomainError::Refused(ErrorCode::Forbidden))?;
+    let settings = super::settings::get(db).await?;
+    let (day, week) = day_and_week_start(&settings.time_zone);
+    let store_name: String = sqlx::query_scalar("SELECT name FROM stores WHERE id = $1")
+        .bind(store_id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)?;
+    let campaign = sqlx::query(
+        "SELECT k.id, k.name FROM campaigns k JOIN campaign_partners cp ON cp.campaign_id = k.id
+         JOIN stores s ON s.partner_id = cp.partner_id
+         WHERE s.id = $1 AND k.status = 'active' ORDER BY k.start_date DESC, k.id DESC LIMIT 1",
+    )
+    .bind(store_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?;
+    let (campaign_id, campaign_name) = match &campaign {
+        Some(r) => (
+            Some(r.try_get::<i64, _>("id").map_err(internal)?),
+            Some(r.try_get::<String, _>("name").map_err(internal)?),
+        ),
+        None => (None, None),
+    };
+    let counts = sqlx::query(
+        "SELECT
+            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $2 AND employee_id = $4) AS today_own,
+            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $2) AS today_store,
+            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $3 AND employee_id = $4) AS week_own,
+            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $3) AS week_store,
+            (SELECT COUNT(*) FROM certificates WHERE store_id = $1 AND campaign_id = $5 AND state = 'printed') AS certs_left,
+            (SELECT CAST(COALESCE(SUM(last_serial - first_serial + 1), 0) AS BIGINT) FROM form_batches WHERE store_id = $1 AND campaign_id = $5) AS forms_printed,
+            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND campaign_id = $5 AND form_serial IS NOT NULL) AS forms_used,
+            (SELECT read_at FROM regulation_reads WHERE campaign_id = $5 AND user_id = $4) AS read_at",
+    )
+    .bind(store_id)
+    .bind(&day)
+    .bind(&week)
+    .bind(actor.user_id.unwrap_or(-1))
+    .bind(campaign_id.unwrap_or(-1))
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    let g = |e| internal(e);
+    let forms_printed: i64 = counts.try_get("forms_printed").map_err(g)?;
+    let forms_used: i64 = counts.try_get("forms_used").map_err(g)?;
+    Ok(crate::checkin::StaffSummary {
+        store_id,
+        store_name,
+        campaign_id,
+        campaign_name,
+        today_own: counts.try_get("today_own").map_err(g)?,
+        today_store: counts.try_get("today_store").map_err(g)?,
+        week_own: counts.try_get("week_own").map_err(g)?,
+        week_store: counts.try_get("week_store").map_err(g)?,
+        certificates_left: counts.try_get("certs_left").map_err(g)?,
+        forms_left: (forms_printed - forms_used).max(0),
+        regulations_read_at: counts.try_get("read_at").map_err(g)?,
+        recent: list(db, actor, None, 10).await?,
+    })
+}
+
+/// The employee confirms they have read the campaign's regulations.
+pub async fn confirm_regulations(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: i64,
+) -> Result<(), DomainError> {
+    actor.require(&[Role::StoreStaff])?;
+    let user_id = actor
+        .user_id
+        .ok_or(DomainError::Refused(ErrorCode::Forbidden))?;
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "INSERT INTO regulation_reads (campaign_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT (campaign_id, user_id) DO NOTHING",
+    )
+    .bind(campaign_id)
+    .bind(user_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    if n > 0 {
+        super::audit(
+            &mut tx,
+            actor,
+            "read_regulations",
+            "campaign",
+            Some(campaign_id),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+// ---------- self-registration ----------
+
+/// Self-registrations allowed per IP address per hour, and per phone per day.
+pub const JOIN_PER_IP_HOUR: i64 = 20;
+pub const JOIN_PER_PHONE_DAY: i64 = 5;
+
+async fn join_row(
+    db: &Db,
+    campaign_id: i64,
+    store_id: i64,
+) -> Result<sqlx::any::AnyRow, DomainError> {
+    sqlx::query(
+        "SELECT k.name AS campaign_name, k.face_value_kopecks, k.valid_until, k.status, k.e_certificates, k.consent_text,
+                s.name AS store_name
+         FROM campaigns k JOIN campaign_partners cp ON cp.campaign_id = k.id
+         JOIN stores s ON s.partner_id = cp.partner_id
+         WHERE k.id = $1 AND s.id = $2",
+    )
+    .bind(campaign_id)
+    .bind(store_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(internal)?
+    .ok_or(DomainError::Refused(ErrorCode::NotFound))
+}
+
+/// What the public page of a store's QR code shows (no personal data).
+pub async fn join_info(
+    db: &Db,
+    campaign_id: i64,
+    store_id: i64,
+) -> Result<crate::checkin::JoinInfo, DomainError> {
+    let r = join_row(db, campaign_id, store_id).await?;
+    let settings = super::settings::get(db).await?;
+    let g = |e| internal(e);
+    let status: String = r.try_get("status").map_err(g)?;
+    let e_certs: i64 = r.try_get("e_certificates").map_err(g)?;
+    let campaign_name: String = r.try_get("campaign_name").map_err(g)?;
+    let face_value = crate::types::Money(r.try_get("face_value_kopecks").map_err(g)?);
+    let valid_until = crate::db::parse_date(&r.try_get::<String, _>("valid_until").map_err(g)?);
+    let lang = crate::Lang::Ru;
+    let value = crate::format::money(face_value, lang);
+    let until = crate::format::date(valid_until, lang);
+    let phone = crate::format::phone(&settings.phone);
+    let fill = crate::texts::Fill {
+        value: &value,
+        until: &until,
+        clinic: &settings.name,
+        phone: &phone,
+        address: &settings.address,
+        campaign: &campaign_name,
+    };
+    let own: String = r.try_get("consent_text").map_err(g)?;
+    let consent_text = fill.apply(if own.trim().is_empty() {
+        crate::texts::consent_text(lang)
+    } else {
+        &own
+    });
+    Ok(crate::checkin::JoinInfo {
+        campaign_name,
+        store_name: r.try_get("store_name").map_err(g)?,
+        face_value,
+        valid_until,
+        clinic_name: settings.name,
+        consent_text,
+        open: status == "active" && e_certs != 0,
+    })
+}
+
+/// A participant takes an electronic certificate from a store's poster or form QR: one per phone
+/// per campaign, rate-limited per IP and phone, bots caught by a honeypot field.
+pub async fn self_register(
+    db: &Db,
+    campaign_id: i64,
+    store_id: i64,
+    input: &crate::checkin::SelfRegistration,
+    client: &str,
+    server_public_url: &str,
+) -> Result<crate::checkin::ECertificate, DomainError> {
+    if !input.website.trim().is_empty() {
+        return Err(DomainError::Refused(ErrorCode::InvalidChoice));
+    }
+    let mut check = Check::new();
+    let name = check.take(required_text("name", &input.name, 200));
+    let phone = check.take(Phone::parse("phone", &input.phone));
+    let email = check.take(Email::parse_optional("email", &input.email));
+    if !input.consent {
+        check.push("consent", ErrorCode::ConsentRequired);
+    }
+    check.finish()?;
+    let (Some(name), Some(phone), Some(email)) = (name, phone, email) else {
+        return Err(DomainError::Internal);
+    };
+    crate::auth::rate_limit(db, &format!("join-ip:{client}"), JOIN_PER_IP_HOUR, 3600).await?;
+    crate::auth::rate_limit(
+        db,
+        &format!("join-phone:{}", phone.as_str()),
+        JOIN_PER_PHONE_DAY,
+        86_400,
+    )
+    .await?;
+    let info = join_info(db, campaign_id, store_id).await?;
+    if !info.open {
+        return Err(DomainError::Refused(ErrorCode::CampaignFinished));
+    }
+    let consent_text: String =
+        sqlx::query_scalar("SELECT consent_text FROM campaigns WHERE id = $1")
+            .bind(campaign_id)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(internal)?;
+    let participant = Actor {
+        user_id: None,
+        name: "participant (self-registration)".into(),
+        role: Role::StoreStaff,
+        store_id: Some(store_id),
+        session_id: None,
+    };
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin().await?;
+    let patient_id = upsert_patient(&mut tx, &name, &phone, email.as_ref(), None).await?;
+    let dup: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM handouts WHERE campaign_id = $1 AND patient_id = $2")
+            .bind(campaign_id)
+            .bind(patient_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    if dup.is_some() {
+        return Err(DomainError::field("phone", ErrorCode::DuplicateParticipant));
+    }
+    let serial = super::certificates::take_serials(&mut tx, campaign_id, "next_serial", 1).await?;
+    let at = now();
+    let batch_id: i64 = sqlx::query_scalar(
+        "INSERT INTO certificate_batches (campaign_id, first_serial, last_serial, created_by, created_at)
+         VALUES ($1, $2, $2, NULL, $3) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(serial)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let code = Code::random();
+    let cert_id: i64 = sqlx::query_scalar(
+        "INSERT INTO certificates (campaign_id, batch_id, serial, code, store_id, state, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'handed_out', $6) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(batch_id)
+    .bind(serial)
+    .bind(code.as_str())
+    .bind(store_id)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let handout_id: i64 = sqlx::query_scalar(
+        "INSERT INTO handouts (certificate_id, campaign_id, store_id, employee_id, patient_id, source, consent_version,
+            consent_at, happened_at, recorded_at, idempotency_key)
+         VALUES ($1, $2, $3, NULL, $4, 'self', $5, $6, $6, $6, $7) RETURNING id",
+    )
+    .bind(cert_id)
+    .bind(campaign_id)
+    .bind(store_id)
+    .bind(patient_id)
+    .bind(consent_version(&consent_text))
+    .bind(&at)
+    .bind(new_secret()[..32].to_owned())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    super::audit(
+        &mut tx,
+        &participant,
+        "self_register",
+        "certificate",
+        Some(cert_id),
+        serde_json::json!({"handout_id": handout_id, "store_id": store_id}),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    let settings = super::settings::get(db).await?;
+    let base = super::settings::qr_base_url(db, server_public_url).await?;
+    let url = super::certificates::certificate_url(&base, &code);
+    Ok(crate::checkin::ECertificate {
+        code: code.display(),
+        qr_svg: super::people::qr_svg(&url),
+        url,
+        face_value: info.face_value,
+        valid_until: info.valid_until,
+        store_name: info.store_name,
+        clinic_name: settings.name,
+        clinic_phone: settings.phone,
+    })
 }

@@ -1,0 +1,147 @@
+// Sarafan: the store employee's hand-out form, offline-first.
+//
+// The form is sent as JSON to /api/v1/handouts with a fresh idempotency key and the moment it
+// happened. With no connection the record is kept on the phone (localStorage, per origin) and
+// uploaded when the connection returns; a retried upload never creates a second record (same
+// key). An upload the server refuses (the certificate was handed out on another phone
+// meanwhile…) is kept on the server for the marketer to resolve: nothing is dropped silently.
+(function () {
+  'use strict';
+  var KEY = 'sarafan.handout-queue.v1';
+  var form = document.getElementById('handout-form');
+  if (!form) return;
+  var ru = (form.getAttribute('data-lang') || document.documentElement.lang || 'ru') === 'ru';
+  var T = ru ? {
+    saved: 'Сохранено: ', queued: 'Нет связи: запись сохранена на телефоне и отправится сама',
+    waiting: 'Ждут отправки: ', synced: 'Отправлено записей: ', kept: 'Записей передано маркетологу на проверку: ',
+    signin: 'Войдите заново, чтобы отправить записи', consent: 'нужно согласие участника на обработку персональных данных',
+    code: 'проверьте код сертификата', required: 'обязательное поле'
+  } : {
+    saved: 'Saved: ', queued: 'No connection: the record is kept on the phone and will be sent by itself',
+    waiting: 'Waiting to be sent: ', synced: 'Records sent: ', kept: 'Records passed to the marketer to check: ',
+    signin: 'Sign in again to send the records', consent: "the participant's consent is required",
+    code: 'check the certificate code', required: 'required'
+  };
+  var status = document.getElementById('handout-status');
+  var counter = document.getElementById('queue-count');
+
+  function queue() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; } }
+  function store(q) { localStorage.setItem(KEY, JSON.stringify(q)); render(); }
+  function render() {
+    var n = queue().length;
+    counter.hidden = n === 0;
+    counter.textContent = n ? T.waiting + n : '';
+    counter.setAttribute('data-count', String(n));
+  }
+  function say(text) { status.hidden = !text; status.textContent = text || ''; }
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16); crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
+  }
+  function bump(id, by) {
+    var el = document.getElementById(id);
+    if (el) el.textContent = String(Math.max(0, (parseInt(el.textContent, 10) || 0) + by));
+  }
+  function clearErrors() {
+    form.querySelectorAll('[data-error-for]').forEach(function (p) { if (p.id !== 'h-code-hint') p.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach(function (i) { if (i.name !== 'code') i.removeAttribute('aria-invalid'); });
+  }
+  function showError(field, text) {
+    var p = form.querySelector('[data-error-for="' + field + '"]');
+    if (p) p.textContent = text;
+    var input = form.querySelector('[name="' + field + '"]');
+    if (input) input.setAttribute('aria-invalid', 'true');
+    return input;
+  }
+  function record() {
+    var f = new FormData(form);
+    var get = function (k) { return String(f.get(k) || '').trim(); };
+    return {
+      code: get('code'), name: get('name'), phone: get('phone'), email: get('email'),
+      birthday: get('birthday'), heard_from: get('heard_from'), form_serial: get('form_serial'),
+      consent: !!form.querySelector('[name=consent]').checked,
+      idempotency_key: uuid(), happened_at: new Date().toISOString()
+    };
+  }
+  function post(item, offline) {
+    var body = Object.assign({}, item, { offline: offline });
+    return fetch('/api/v1/handouts', {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept-Language': ru ? 'ru' : 'en' },
+      body: JSON.stringify(body)
+    });
+  }
+  function done(item) {
+    form.reset();
+    var code = form.querySelector('[name=code]');
+    code.dispatchEvent(new Event('input', { bubbles: true }));
+    code.focus();
+  }
+  function keep(item) {
+    var q = queue(); q.push(item); store(q);
+    say(T.queued);
+    done(item);
+  }
+
+  var syncing = false;
+  async function sync() {
+    if (syncing) return;
+    var q = queue();
+    if (!q.length) { render(); return; }
+    syncing = true;
+    var sent = 0, kept = 0;
+    try {
+      while (q.length) {
+        var r;
+        try { r = await post(q[0], true); } catch (e) { break; } // still offline
+        if (r.status === 401 || r.status === 403) { say(T.signin); break; }
+        if (r.status >= 500) break;
+        if (r.ok) sent++; else kept++; // refused: kept on the server as a conflict
+        q.shift(); store(q);
+        if (r.ok) { bump('today-own', 1); bump('today-store', 1); bump('week-own', 1); bump('week-store', 1); bump('certs-left', -1); }
+      }
+    } finally { syncing = false; render(); }
+    if (sent || kept) say((sent ? T.synced + sent : '') + (sent && kept ? '. ' : '') + (kept ? T.kept + kept : ''));
+  }
+
+  form.addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    clearErrors();
+    var item = record();
+    var first = null;
+    var codeInput = form.querySelector('[name=code]');
+    if (!item.code) first = showError('code', T.required);
+    else if (codeInput.getAttribute('aria-invalid') === 'true') first = codeInput;
+    if (!item.name) first = first || showError('name', T.required);
+    if (!item.phone) first = first || showError('phone', T.required);
+    if (!item.consent) first = first || showError('consent', T.consent);
+    if (first) { first.focus(); return; }
+    if (navigator.onLine === false) { keep(item); return; }
+    var r;
+    try { r = await post(item, false); } catch (e) { keep(item); return; }
+    if (r.status >= 500) { keep(item); return; }
+    var data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    if (r.ok) {
+      say(T.saved + (data && data.participant_name || item.name) + ' — ' + (data && data.code || item.code));
+      bump('today-own', 1); bump('today-store', 1); bump('week-own', 1); bump('week-store', 1); bump('certs-left', -1);
+      done(item);
+      sync();
+      return;
+    }
+    if (r.status === 401) { say(T.signin); return; }
+    var err = data && data.error;
+    var fields = (err && err.fields) || [];
+    var focus = null;
+    fields.forEach(function (f) { focus = focus || showError(f.field, f.message); });
+    if (!fields.length) say(err ? err.message : String(r.status));
+    else say('');
+    if (focus) focus.focus();
+  });
+
+  window.addEventListener('online', sync);
+  setInterval(function () { if (queue().length && navigator.onLine !== false) sync(); }, 15000);
+  render();
+  sync();
+})();
