@@ -9,7 +9,9 @@
   'use strict';
   var KEY = 'sarafan.handout-queue.v1';
   var form = document.getElementById('handout-form');
-  if (!form) return;
+  // The script runs again when the page is rendered again by client-side navigation.
+  if (!form || form.getAttribute('data-bound')) return;
+  form.setAttribute('data-bound', 'true');
   var ru = (form.getAttribute('data-lang') || document.documentElement.lang || 'ru') === 'ru';
   var T = ru ? {
     saved: 'Сохранено: ', queued: 'Нет связи: запись сохранена на телефоне и отправится сама',
@@ -22,18 +24,18 @@
     signin: 'Sign in again to send the records', consent: "the participant's consent is required",
     code: 'check the certificate code', required: 'required'
   };
-  var status = document.getElementById('handout-status');
-  var counter = document.getElementById('queue-count');
+  function el(id) { return document.getElementById(id) || document.createElement('p'); }
 
   function queue() { try { return JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { return []; } }
   function store(q) { localStorage.setItem(KEY, JSON.stringify(q)); render(); }
   function render() {
     var n = queue().length;
+    var counter = el('queue-count');
     counter.hidden = n === 0;
     counter.textContent = n ? T.waiting + n : '';
     counter.setAttribute('data-count', String(n));
   }
-  function say(text) { status.hidden = !text; status.textContent = text || ''; }
+  function say(text) { var status = el('handout-status'); status.hidden = !text; status.textContent = text || ''; }
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = new Uint8Array(16); crypto.getRandomValues(b);
@@ -84,12 +86,11 @@
     done(item);
   }
 
-  var syncing = false;
   async function sync() {
-    if (syncing) return;
+    if (window.__sarafanSyncing) return;
     var q = queue();
     if (!q.length) { render(); return; }
-    syncing = true;
+    window.__sarafanSyncing = true;
     var sent = 0, kept = 0;
     try {
       while (q.length) {
@@ -101,7 +102,7 @@
         q.shift(); store(q);
         if (r.ok) { bump('today-own', 1); bump('today-store', 1); bump('week-own', 1); bump('week-store', 1); bump('certs-left', -1); }
       }
-    } finally { syncing = false; render(); }
+    } finally { window.__sarafanSyncing = false; render(); }
     if (sent || kept) say((sent ? T.synced + sent : '') + (sent && kept ? '. ' : '') + (kept ? T.kept + kept : ''));
   }
 
@@ -140,8 +141,21 @@
     if (focus) focus.focus();
   });
 
-  window.addEventListener('online', sync);
-  setInterval(function () { if (queue().length && navigator.onLine !== false) sync(); }, 15000);
+  // Keep this page for offline use even when it was reached by client-side navigation.
+  function keepPage() {
+    if (navigator.onLine === false || !navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: 'keep-page', path: location.pathname });
+    });
+  }
+  keepPage();
+  window.__sarafanSync = sync;
+  if (!window.__sarafanTimer) {
+    window.addEventListener('online', function () { window.__sarafanSync(); });
+    window.__sarafanTimer = setInterval(function () {
+      if (queue().length && navigator.onLine !== false) window.__sarafanSync();
+    }, 15000);
+  }
   render();
   sync();
 })();

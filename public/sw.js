@@ -5,6 +5,7 @@
  *   staff member's home page still opens offline; fallback is /offline.html.
  * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first.
  * - Never touches non-GET, cross-origin or /api/ requests.
+ * - A page may post {type: 'keep-page', path} to have itself kept for offline use.
  *
  * /pkg/ file names are not content-hashed: `cargo xtask build` replaces 'dev' below with a
  * hash of the bundle, so each new build gets fresh caches and the old ones are dropped.
@@ -61,6 +62,18 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'clear-pages') {
     event.waitUntil(caches.delete(PAGES_CACHE));
+  }
+  // A page reached by client-side navigation (no request passed through here) asks to be kept,
+  // so the staff home opens offline even if it was never loaded by a full navigation.
+  if (event.data && event.data.type === 'keep-page' && typeof event.data.path === 'string') {
+    const url = new URL(event.data.path, self.location.origin);
+    if (url.origin === self.location.origin && !url.pathname.startsWith('/api/')) {
+      event.waitUntil(
+        fetch(url.href, { credentials: 'same-origin' })
+          .then((res) => (isCacheablePage(res) ? storePage(new Request(url.href), res) : null))
+          .catch(() => {}),
+      );
+    }
   }
 });
 

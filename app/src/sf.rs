@@ -573,9 +573,17 @@ pub async fn campaign_attribution(campaign_id: i64) -> AppResult<domain::checkin
 
 // ---------- store staff: home, regulations; marketer: offline conflicts ----------
 
+/// The store employee's home figures; `None` for anyone else (the home page asks for everyone,
+/// so that its resources are created in the same order on the server and in the browser).
 #[server(prefix = "/sf")]
-pub async fn staff_home() -> AppResult<domain::checkin::StaffSummary> {
-    with_actor!(|st, a| ops::handouts::staff_summary(&st.db, &a).await)
+pub async fn staff_home() -> AppResult<Option<domain::checkin::StaffSummary>> {
+    with_actor!(|st, a| {
+        if a.role == domain::types::Role::StoreStaff {
+            ops::handouts::staff_summary(&st.db, &a).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    })
 }
 
 #[server(prefix = "/sf")]

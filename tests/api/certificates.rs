@@ -603,7 +603,8 @@ async fn store_staff_cannot_print_or_see_another_stores_certificates() {
 }
 
 #[tokio::test]
-async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store() {
+async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_two_weeks_of_activity()
+ {
     let app = spawn_app().await;
     domain::demo::load(&app.db, "http://sarafan.test")
         .await
@@ -614,7 +615,23 @@ async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store() {
     let (_, stock) = api.get(&format!("/campaigns/{id}/stock")).await;
     let stock = certificates_of(&stock);
     assert_eq!(stock.len(), 6, "all six stores have certificates");
-    assert!(stock.iter().all(|r| r["printed"] == 200));
+    let total = |r: &Value| {
+        ["printed", "handed_out", "redeemed", "voided"]
+            .iter()
+            .map(|k| r[*k].as_i64().unwrap_or(0))
+            .sum::<i64>()
+    };
+    assert!(stock.iter().all(|r| total(r) == 200), "{stock:?}");
+    // Every employee has handed some out; some participants came, some bought treatment.
+    let (_, a) = api.get(&format!("/campaigns/{id}/attribution")).await;
+    assert_eq!(a["total"]["handed_out"], 40, "{a}");
+    assert_eq!(a["total"]["redeemed"], 15);
+    assert!(a["total"]["revenue"].as_i64().unwrap_or(0) > 0);
+    assert!(
+        a["employees"]
+            .as_array()
+            .is_some_and(|e| e.len() == 6 && e.iter().all(|r| r["handed_out"].as_i64() > Some(0)))
+    );
     let store = stock[0]["store_id"].as_i64().expect("store");
     let first = stock[0]["ranges"][0]["first"]
         .as_i64()

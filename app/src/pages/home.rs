@@ -12,6 +12,7 @@ use crate::sf::{get_me, overview};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
+    let staff = crate::pages::staff::StaffData::new();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -19,7 +20,7 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Some(m)) if m.role == Role::Marketer => view! { <MarketerHome/> }.into_any(),
                     Ok(Some(m)) if m.role == Role::StoreStaff => view! {
                         <Layout title=Msg::StaffHomeTitle>
-                            <crate::pages::staff::StaffHome/>
+                            <crate::pages::staff::StaffHome data=staff/>
                         </Layout>
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::Reception => view! {

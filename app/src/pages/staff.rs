@@ -16,32 +16,62 @@ use crate::sf::{
     staff_home,
 };
 
+/// The resources of the staff home, created by the page component itself (outside any
+/// Suspense) so hydration finds them in the order the server rendered them.
+#[derive(Clone, Copy)]
+pub struct StaffData {
+    read: ServerAction<ReadRegulations>,
+    summary: Resource<Result<Option<StaffSummary>, crate::error::AppError>>,
+}
+
+impl StaffData {
+    pub fn new() -> Self {
+        let read = ServerAction::<ReadRegulations>::new();
+        let summary = Resource::new(move || read.version().get(), |_| staff_home());
+        StaffData { read, summary }
+    }
+}
+
+impl Default for StaffData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[component]
 pub fn HandoutPage() -> impl IntoView {
+    let data = StaffData::new();
     view! {
         <Layout title=Msg::StaffHomeTitle roles=&[Role::StoreStaff]>
-            <StaffHome/>
+            <StaffHome data/>
         </Layout>
     }
 }
 
 #[component]
-pub fn StaffHome() -> impl IntoView {
-    let read = ServerAction::<ReadRegulations>::new();
-    let data = Resource::new(move || read.version().get(), |_| staff_home());
+pub fn StaffHome(data: StaffData) -> impl IntoView {
     let lang = use_lang();
-    view! {
+    let StaffData { read, summary } = data;
+    // The form first: behind a shop counter every scroll costs a participant.
+    let figures = view! {
         <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(s) => staff_view(s, read, lang).into_any(),
+                match summary.await {
+                    Ok(Some(s)) => staff_view(s, read, lang).into_any(),
+                    Ok(None) => ().into_any(),
                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                 }
             })}
         </Suspense>
-        <HandoutForm/>
-        <script src="/scan.js" defer=true></script>
-        <script src="/handout.js" defer=true></script>
+    }
+    .into_any();
+    view! {
+        <div class="staff-home stack">
+            <HandoutForm/>
+            <div>{figures}</div>
+            <script src="/scan.js" defer=true></script>
+            <script src="/handout.js" defer=true></script>
+        </div>
     }
 }
 

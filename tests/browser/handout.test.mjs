@@ -1,0 +1,221 @@
+// A store employee, signed in from an invite on a phone, hands out certificates online and
+// offline: a typo is caught before saving, offline records wait on the phone and reach the
+// server exactly once when the connection returns. A participant self-registers from a poster.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, hydrated, screenshot, PHONE } from './lib.mjs';
+
+let server;
+before(async () => { server = await startServer({ demo: true }); });
+after(async () => { await server?.stop(); });
+
+async function marketerSession(browser) {
+  const m = await browser.page();
+  await m.goto(`${server.url}/login`);
+  await hydrated(m);
+  await m.fill('input[name=email]', 'marketer@demo.sarafan');
+  await m.fill('input[name=password]', 'sarafan-demo-2026');
+  await m.click('button[type=submit]');
+  await m.waitForURL(`${server.url}/`);
+  const campaigns = await (await m.request.get(`${server.url}/api/v1/campaigns`)).json();
+  const campaign = campaigns.find((c) => c.name === 'Сарафанное радио: зима');
+  const stores = await (await m.request.get(`${server.url}/api/v1/stores`)).json();
+  const store = stores.find((s) => s.name === 'Атлет на Тверской');
+  return { m, campaign, store };
+}
+
+async function fillHandout(page, code, name, phone) {
+  await page.fill('#h-code', code);
+  await page.fill('#h-name', name);
+  await page.fill('#h-phone', phone);
+  await page.check('#h-consent');
+  await page.getByRole('button', { name: 'Сохранить' }).click();
+}
+
+test('a store employee hands out certificates online and offline, each reaching the server exactly once', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const phone = await startBrowser({ viewport: PHONE });
+  try {
+    const { m, campaign, store } = await marketerSession(marketer);
+    await m.goto(`${server.url}/people`);
+    await hydrated(m);
+    await m.fill('input[name=name]', 'Светлана Котова');
+    await m.selectOption('select[name=role]', 'store_staff');
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.getByRole('button', { name: 'Пригласить' }).first().click();
+    const invite = await m.locator('#new-invite input.invite-url').inputValue();
+    const printed = await (await m.request.get(
+      `${server.url}/api/v1/campaigns/${campaign.id}/certificates?store_id=${store.id}&state=printed&limit=4`)).json();
+    const codes = printed.map((c) => c.code);
+
+    const page = await phone.page();
+    await page.goto(invite);
+    await hydrated(page);
+    await page.getByRole('button', { name: /Войти|Принять/ }).click();
+    await page.waitForURL(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Выдать сертификат' }).waitFor();
+    await hydrated(page);
+    const leftBefore = Number(await page.textContent('#certs-left'));
+
+    // A typo in the code is flagged as it is typed, and nothing is saved.
+    const typo = codes[0].slice(0, -1) + (codes[0].at(-1) === '0' ? '1' : '0');
+    await fillHandout(page, typo, 'Мария Петрова', '8 916 555-12-34');
+    await page.getByText('Контрольный символ не сходится').waitFor();
+    assert.equal(await page.isHidden('#handout-status'), true, 'nothing was sent');
+
+    // Online: saved at once.
+    await fillHandout(page, codes[0], 'Мария Петрова', '8 916 555-12-34');
+    await page.locator('#handout-status', { hasText: 'Сохранено: Мария Петрова' }).waitFor();
+    assert.equal(await page.textContent('#today-own'), '1');
+    await screenshot(page, 'staff-handout-online');
+
+    // Offline: two hand-outs wait on the phone, even across a reload of the page. (The page is
+    // kept for offline use once the service worker is installed: wait for that first.)
+    await page.waitForFunction(async () => {
+      await navigator.serviceWorker.ready;
+      for (const name of await caches.keys()) {
+        if (name.startsWith('sarafan-pages-') && await (await caches.open(name)).match(location.href)) return true;
+      }
+      return false;
+    }, null, { timeout: 30000, polling: 500 });
+    await phone.context.setOffline(true);
+    await fillHandout(page, codes[1], 'Игорь Лебедев', '+7 903 111-22-01');
+    await page.locator('#queue-count', { hasText: 'Ждут отправки: 1' }).waitFor();
+    await fillHandout(page, codes[2], 'Ольга Орлова', '+7 903 111-22-02');
+    await page.locator('#queue-count', { hasText: 'Ждут отправки: 2' }).waitFor();
+    await screenshot(page, 'staff-handout-offline');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Выдать сертификат' }).waitFor();
+    await page.locator('#queue-count', { hasText: 'Ждут отправки: 2' }).waitFor();
+    await hydrated(page);
+
+    // Back online: both are sent, the queue empties.
+    await phone.context.setOffline(false);
+    await page.locator('#handout-status', { hasText: 'Отправлено записей: 2' }).waitFor({ timeout: 30000 });
+    assert.equal(await page.isHidden('#queue-count'), true);
+
+    // The marketer sees each exactly once, credited to the store and the employee.
+    const list = await (await m.request.get(`${server.url}/api/v1/handouts?store_id=${store.id}&limit=500`)).json();
+    for (const code of codes.slice(0, 3)) {
+      assert.equal(list.filter((h) => h.code === code).length, 1, `${code} recorded once`);
+      assert.equal(list.find((h) => h.code === code).employee_name, 'Светлана Котова');
+    }
+    assert.equal(list.filter((h) => h.code === codes[3]).length, 0);
+    const attribution = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/attribution`)).json();
+    const row = attribution.employees.find((r) => r.employee_name === 'Светлана Котова');
+    assert.equal(row.handed_out, 3);
+
+    await page.reload();
+    await hydrated(page);
+    assert.equal(Number(await page.textContent('#certs-left')), leftBefore - 3, 'the stock left went down by three');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= PHONE.width, `the page fits the phone (${width}px)`);
+    assert.deepEqual(phone.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(e)), [], 'no console or page errors on the phone');
+  } catch (e) {
+    const p = phone.context.pages()[0];
+    if (p) { await screenshot(p, 'staff-handout-failure').catch(() => {}); console.log('phone at', p.url(), phone.errors); }
+    throw e;
+  } finally {
+    await Promise.all([marketer.close(), phone.close()]);
+  }
+});
+
+test('a participant takes an electronic certificate from the poster URL and reception sees it valid', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const visitor = await startBrowser({ viewport: PHONE });
+  try {
+    const { m, campaign, store } = await marketerSession(marketer);
+    const page = await visitor.page();
+    await page.goto(`${server.url}/join/${campaign.id}/${store.id}`);
+    await hydrated(page);
+    await page.getByRole('heading', { name: 'Получите подарочный сертификат' }).waitFor();
+    await page.fill('input[name=name]', 'Вера Листова');
+    await page.fill('input[name=phone]', '8 (916) 777-88-99');
+    await page.getByRole('button', { name: 'Получить сертификат' }).click();
+    await page.getByText('нужно согласие участника').waitFor();
+    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    await page.getByRole('button', { name: 'Получить сертификат' }).click();
+    const card = page.locator('#e-certificate');
+    await card.waitFor();
+    assert.equal(await card.locator('.qr svg').count(), 1, 'a QR code on screen');
+    const code = (await card.locator('.big-code').textContent()).trim();
+    assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{3}$/);
+    await screenshot(page, 'self-registration');
+    const check = await (await m.request.get(`${server.url}/api/v1/checkin/${code}`)).json();
+    assert.equal(check.verdict, 'valid');
+    assert.equal(check.certificate.participant_name, 'Вера Листова');
+    assert.equal(check.certificate.store_name, 'Атлет на Тверской');
+    assert.deepEqual(visitor.errors.filter((e) => !/422/.test(e)), [], 'no console or page errors for the visitor');
+  } finally {
+    await Promise.all([marketer.close(), visitor.close()]);
+  }
+});
+
+test('the staff home and hand-out page is light: compressed bytes on a first load and on a repeat load from the service worker (figures printed)', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const phone = await startBrowser({ viewport: PHONE });
+  try {
+    const { m } = await marketerSession(marketer);
+    await m.goto(`${server.url}/people`);
+    await hydrated(m);
+    await m.fill('input[name=name]', 'Павел Весов');
+    await m.selectOption('select[name=role]', 'store_staff');
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.getByRole('button', { name: 'Пригласить' }).first().click();
+    const invite = await m.locator('#new-invite input.invite-url').inputValue();
+    const signIn = await phone.page();
+    await signIn.goto(invite);
+    await hydrated(signIn);
+    await signIn.getByRole('button', { name: /Войти|Принять/ }).click();
+    await signIn.waitForURL(`${server.url}/`);
+    const cookies = await phone.context.cookies();
+    await phone.close();
+
+    // First load: a phone that has never seen Sarafan, with the session cookie.
+    const fresh = await startBrowser({ viewport: PHONE });
+    try {
+      await fresh.context.addCookies(cookies);
+      const seen = [];
+      fresh.context.on('requestfinished', async (req) => {
+        const res = await req.response();
+        const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
+        seen.push({ path: new URL(req.url()).pathname, sw: !!res?.fromServiceWorker(), worker: !!req.serviceWorker(), body: sizes.responseBodySize });
+      });
+      const page = await fresh.page();
+      await page.goto(`${server.url}/`);
+      await page.getByRole('heading', { name: 'Выдать сертификат' }).waitFor();
+      await hydrated(page);
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.waitForTimeout(1000);
+      const pageBytes = (list) => list.filter((e) => !e.worker && !e.sw).reduce((s, e) => s + e.body, 0);
+      const first = seen.filter((e) => !e.worker);
+      const firstTotal = pageBytes(first);
+      for (const e of first) console.log(`weight: staff first load ${e.path} ${e.body} bytes compressed`);
+      console.log(`weight: staff home first load ${firstTotal} bytes compressed over the network, ${first.length} requests` +
+        ` (+ ${seen.filter((e) => e.worker).reduce((s, e) => s + e.body, 0)} bytes the service worker pre-caches in the background)`);
+
+      // Repeat load: the service worker serves the bundle from its cache; only the page itself
+      // (network-first, so the figures are fresh) crosses the network.
+      seen.length = 0;
+      await page.reload();
+      await page.getByRole('heading', { name: 'Выдать сертификат' }).waitFor();
+      await hydrated(page);
+      await page.waitForTimeout(500);
+      const network = seen.filter((e) => !e.sw).reduce((s, e) => s + e.body, 0);
+      const fromCache = seen.filter((e) => e.sw).map((e) => e.path);
+      console.log(`weight: staff home repeat load ${network} bytes compressed over the network; from the service worker cache: ${fromCache.join(', ')}`);
+      assert.ok(fromCache.some((p) => p.endsWith('.wasm')), 'the WASM comes from the service worker cache on a repeat load');
+      if (process.env.SARAFAN_BUILD !== 'dev') {
+        assert.ok(firstTotal < 1.5 * 1024 * 1024, `first load under 1.5 MB compressed (${firstTotal})`);
+        assert.ok(network < 64 * 1024, `repeat load under 64 KB over the network (${network})`);
+      }
+    } catch (e) {
+      console.log('errors on the fresh phone', fresh.errors);
+      throw e;
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    await marketer.close();
+  }
+});
