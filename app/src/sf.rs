@@ -644,3 +644,13 @@ pub async fn join_campaign(
     )
     .await?)
 }
+
+#[server(prefix = "/sf")]
+pub async fn add_clinic_service(name: String) -> AppResult<domain::checkin::Service> {
+    with_actor!(|st, a| ops::checkin::add_service(&st.db, &a, &name).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn hide_clinic_service(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::checkin::hide_service(&st.db, &a, id).await)
+}

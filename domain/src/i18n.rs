@@ -115,6 +115,7 @@ messages! {
     Create => "Создать", "Create";
     Edit => "Изменить", "Edit";
     Delete => "Удалить", "Delete";
+    Add => "Добавить", "Add";
     Costs => "Затраты", "Costs";
     CostTotal => "Итого затрат", "Total costs";
     AddCost => "Добавить затрату", "Add a cost";

@@ -126,6 +126,13 @@ test('reception redeems a certificate handed out by a store employee, records tw
     const employee = m.locator('#attribution-employees tbody tr', { hasText: 'Светлана Котова' });
     assert.equal(digits(await employee.locator('td').last().textContent()), 15500);
     await screenshot(m, 'campaign-attribution');
+
+    // The marketer adds a service to the list reception picks from.
+    await m.goto(`${server.url}/settings`);
+    await hydrated(m);
+    await m.locator('#services input[name=name]').fill('Отбеливание');
+    await m.locator('#services').getByRole('button', { name: 'Добавить' }).click();
+    await m.locator('#services li', { hasText: 'Отбеливание' }).waitFor();
     assert.deepEqual(marketer.errors, [], 'no console or page errors for the marketer');
   } catch (e) {
     console.log('marketer errors', marketer.errors, 'desk errors', desk.errors);

@@ -155,6 +155,7 @@ pub fn CampaignPage() -> impl IntoView {
     // Created with the page's other resources (not inside a Suspend), so the browser hydrates
     // them in the same order the server rendered them.
     let attribution = Resource::new(id, crate::sf::campaign_attribution);
+    let conflicts = crate::pages::staff::ConflictsData::new(id);
     let costs = Resource::new(
         move || (id(), add.version().get(), del.version().get()),
         |(id, ..)| list_costs(id),
@@ -178,7 +179,7 @@ pub fn CampaignPage() -> impl IntoView {
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }}
                             </section>
-                            <crate::pages::staff::ConflictsSection campaign_id=c.id/>
+                            <crate::pages::staff::ConflictsSection data=conflicts/>
                             <div class="card"><CampaignForm campaign=Some(c.clone()) partners action=save/></div>
                             <section class="card stack">
                                 <h2>{t(Msg::Costs)}</h2>

@@ -333,7 +333,8 @@ pub fn attribution_tables(a: Attribution, lang: Lang) -> impl IntoView {
             <tbody>
                 {a.employees.iter().map(|r| view! {
                     <tr data-employee-id=r.employee_id.unwrap_or_default()>
-                        <td>{r.employee_name.clone().unwrap_or_else(|| Msg::NoEmployee.text(lang).into())}" "<span class="muted">{r.store_name.clone().unwrap_or_default()}</span></td>
+                        <td>{r.employee_name.clone().unwrap_or_else(|| Msg::NoEmployee.text(lang).into())}" "<span class="muted">{r.store_name.clone().unwrap_or_default()}</span>
+                            <br/><span class="muted small">{Msg::RegulationsRead.text(lang)}": "{r.regulations_read_at.as_deref().map(|d| format::date_of(d, lang)).unwrap_or_else(|| "—".into())}</span></td>
                         {figures_cells(r, lang)}
                     </tr>
                 }).collect_view()}

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
 use crate::i18n::{t, use_lang};
 use crate::sf::{
-    CreateToken, EndSession, RevokeToken, SaveSettings, get_settings, list_sessions, list_tokens,
+    AddClinicService, CreateToken, EndSession, HideClinicService, RevokeToken, SaveSettings,
+    clinic_services, get_settings, list_sessions, list_tokens,
 };
 
 #[component]
@@ -17,6 +18,13 @@ pub fn SettingsPage() -> impl IntoView {
     let create_token = ServerAction::<CreateToken>::new();
     let revoke_token = ServerAction::<RevokeToken>::new();
     let settings = Resource::new(move || save.version().get(), |_| get_settings());
+    let add_service = ServerAction::<AddClinicService>::new();
+    let hide_service = ServerAction::<HideClinicService>::new();
+    let services = Resource::new(
+        move || (add_service.version().get(), hide_service.version().get()),
+        |_| clinic_services(),
+    );
+    let service_error = action_error(add_service);
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
     let tokens = Resource::new(
         move || (create_token.version().get(), revoke_token.version().get()),
@@ -106,6 +114,33 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <section class="card stack" id="services">
+                <h2>{t(Msg::Services)}</h2>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match services.await {
+                            Ok(list) => view! {
+                                <ul class="plain">
+                                    {list.into_iter().filter(|s| s.active).map(|s| view! {
+                                        <li class="row">
+                                            <span>{s.name.clone()}</span>
+                                            <ActionForm action=hide_service>
+                                                <input type="hidden" name="id" value=s.id/>
+                                                <button type="submit" class="btn btn-small" aria-label=format!("{} {}", Msg::Delete.text(lang), s.name)>{Msg::Delete.text(lang)}</button>
+                                            </ActionForm>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <ActionForm action=add_service attr:class="row">
+                    <Field label=Msg::Services name="name" required=true error=service_error/>
+                    <button type="submit" class="btn">{t(Msg::Add)}</button>
+                </ActionForm>
+            </section>
         </Layout>
     }
 }

@@ -181,14 +181,29 @@ fn HandoutForm() -> impl IntoView {
     }
 }
 
+/// The resources of the conflicts list, created by the campaign page itself (outside its
+/// Suspense) so hydration finds them in the order the server rendered them.
+#[derive(Clone, Copy)]
+pub struct ConflictsData {
+    resolve: ServerAction<ResolveHandoutConflict>,
+    list: Resource<Result<Vec<HandoutConflict>, crate::error::AppError>>,
+}
+
+impl ConflictsData {
+    pub fn new(campaign_id: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        let resolve = ServerAction::<ResolveHandoutConflict>::new();
+        let list = Resource::new(
+            move || (campaign_id(), resolve.version().get()),
+            |(id, _)| handout_conflicts(id),
+        );
+        ConflictsData { resolve, list }
+    }
+}
+
 /// The marketer's list of refused offline uploads, each resolved by a person.
 #[component]
-pub fn ConflictsSection(campaign_id: i64) -> impl IntoView {
-    let resolve = ServerAction::<ResolveHandoutConflict>::new();
-    let data = Resource::new(
-        move || (campaign_id, resolve.version().get()),
-        |(id, _)| handout_conflicts(id),
-    );
+pub fn ConflictsSection(data: ConflictsData) -> impl IntoView {
+    let ConflictsData { resolve, list } = data;
     let lang = use_lang();
     let error = action_error(resolve);
     view! {
@@ -197,7 +212,7 @@ pub fn ConflictsSection(campaign_id: i64) -> impl IntoView {
             <FormError error=error/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match data.await {
+                    match list.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">{t(Msg::NoConflicts)}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="plain stack">
