@@ -38,12 +38,17 @@ pub fn parse_count(field: &str, text: &str, max: i64) -> Result<i64, DomainError
 
 /// Turns a code problem into the message reception and staff see.
 pub fn code_error(problem: CodeProblem) -> DomainError {
+    DomainError::Invalid(vec![code_field_error(problem)])
+}
+
+/// The same, as one field error among others of a form.
+pub fn code_field_error(problem: CodeProblem) -> crate::error::FieldError {
     let code = match problem {
         CodeProblem::Empty => ErrorCode::Required,
         CodeProblem::CheckFailed => ErrorCode::CodeMistyped,
         CodeProblem::BadCharacter(_) | CodeProblem::WrongLength(_) => ErrorCode::CodeInvalid,
     };
-    DomainError::field("code", code)
+    crate::error::FieldError::new("code", code)
 }
 
 /// The campaign's status, refusing a finished one for anything that prints.

@@ -546,13 +546,7 @@ pub async fn record_visit(
     let mut check = Check::new();
     let by_code = !input.code.trim().is_empty();
     let code = if by_code {
-        check.take(Code::parse(&input.code).map_err(|p| {
-            super::certificates::code_error(p)
-                .fields()
-                .first()
-                .cloned()
-                .unwrap_or(crate::FieldError::new("code", ErrorCode::CodeInvalid))
-        }))
+        check.take(Code::parse(&input.code).map_err(super::certificates::code_field_error))
     } else {
         None
     };

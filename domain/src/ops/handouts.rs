@@ -20,8 +20,6 @@ use crate::format::masked_phone;
 use crate::model::CertState;
 use crate::types::{Email, Phone, Role, optional_text, parse_date, required_text};
 
-use super::certificates::code_error;
-
 /// The longest idempotency key accepted (a UUID is 36).
 pub const MAX_KEY: usize = 100;
 
@@ -79,13 +77,7 @@ struct Valid {
 
 fn validate(input: &HandoutInput) -> Result<Valid, DomainError> {
     let mut check = Check::new();
-    let code = check.take(Code::parse(&input.code).map_err(|p| {
-        code_error(p)
-            .fields()
-            .first()
-            .cloned()
-            .unwrap_or(FieldError::new("code", ErrorCode::CodeInvalid))
-    }));
+    let code = check.take(Code::parse(&input.code).map_err(super::certificates::code_field_error));
     let name = check.take(required_text("name", &input.name, 200));
     let phone = check.take(Phone::parse("phone", &input.phone));
     let email = check.take(Email::parse_optional("email", &input.email));
