@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 
 use crate::error::AppError;
 use crate::i18n::{t, use_lang};
-use crate::sf::{Logout, get_me};
+use crate::server_fns::{Logout, get_me};
 
 /// The error of the last submission of an action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<DomainError>>

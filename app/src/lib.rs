@@ -8,7 +8,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
-pub mod sf;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

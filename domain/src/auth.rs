@@ -1,20 +1,22 @@
-//! Who is asking: sessions, passwords, invites, API tokens and rate limits.
+//! Who is asking: the [`Actor`] behind a request, sessions, passwords, the first-start setup,
+//! API tokens and rate limits. What the actor may do is decided by [`crate::policy`].
 //!
 //! Secrets (session, invite, setup and API tokens) are 256-bit random values; only their
 //! SHA-256 is stored, so a copy of the database signs nobody in.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
-use crate::db::{Db, Tx, internal, now, parse_ts, ts};
-use crate::error::{DomainError, ErrorCode};
-use crate::types::Role;
+use crate::db::{self, Db, people::NewPerson};
+use crate::error::{Check, DomainError, ErrorCode};
+use crate::ids::{StoreId, UserId};
+use crate::policy::{self, Op, StoreScope};
+use crate::types::{Email, Role, required_text};
 
 /// How long a browser session lasts. Staff sign in once from an invite and keep the phone.
 pub const SESSION_DAYS: i64 = 180;
@@ -24,19 +26,19 @@ pub const INVITE_DAYS: i64 = 7;
 pub const LOGIN_LIMIT: i64 = 10;
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
 
-/// The person (or integration) behind a request, with what they may see.
+/// The person (or integration) behind a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub name: String,
     pub role: Role,
     /// Set for store staff: the only store they may see.
-    pub store_id: Option<i64>,
+    pub store_id: Option<StoreId>,
     pub session_id: Option<i64>,
 }
 
 impl Actor {
-    /// The shell: `sarafan demo`, `sarafan user` and friends act as the system.
+    /// The shell: `sarafan demo`, `sarafan user` and friends act as the system (a marketer).
     pub fn system() -> Actor {
         Actor {
             user_id: None,
@@ -46,24 +48,36 @@ impl Actor {
             session_id: None,
         }
     }
-    pub fn require(&self, roles: &[Role]) -> Result<(), DomainError> {
-        if roles.contains(&self.role) {
+
+    /// Refuses unless the access policy lets this actor's role perform `op`.
+    pub fn may(&self, op: Op) -> Result<(), DomainError> {
+        if policy::allows(self.role, op) {
             Ok(())
         } else {
             Err(DomainError::Refused(ErrorCode::Forbidden))
         }
     }
-    pub fn require_marketer(&self) -> Result<(), DomainError> {
-        self.require(&[Role::Marketer])
+
+    /// True when the policy lets this actor perform `op` (for what to show, not to refuse).
+    pub fn can(&self, op: Op) -> bool {
+        policy::allows(self.role, op)
     }
-    /// Store staff may only touch their own store; everyone else with access may touch any.
-    pub fn require_store(&self, store_id: i64) -> Result<(), DomainError> {
-        match self.role {
-            Role::Marketer | Role::Reception => Ok(()),
-            Role::StoreStaff if self.store_id == Some(store_id) => Ok(()),
-            _ => Err(DomainError::Refused(ErrorCode::Forbidden)),
+
+    /// The stores this actor is limited to.
+    pub fn scope(&self) -> StoreScope {
+        StoreScope::of(self.role, self.store_id)
+    }
+
+    /// Refuses unless the actor may perform `op` on this store.
+    pub fn may_in_store(&self, op: Op, store: StoreId) -> Result<(), DomainError> {
+        self.may(op)?;
+        if self.scope().includes(store) {
+            Ok(())
+        } else {
+            Err(DomainError::Refused(ErrorCode::Forbidden))
         }
     }
+
     pub fn label(&self) -> String {
         match self.user_id {
             Some(id) => format!("{} (#{id})", self.name),
@@ -133,25 +147,10 @@ pub async fn rate_limit(
     limit: i64,
     window_secs: i64,
 ) -> Result<(), DomainError> {
-    let now = Utc::now().timestamp();
+    let now = db.now().timestamp();
     let window = now - now.rem_euclid(window_secs);
-    let hits: i64 = sqlx::query_scalar(
-        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-         RETURNING hits",
-    )
-    .bind(bucket)
-    .bind(window)
-    .fetch_one(&db.pool)
-    .await
-    .map_err(internal)?;
-    // Old windows are of no use; sweep them now and then.
-    if hits == 1 {
-        let _ = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-            .bind(window - 86_400)
-            .execute(&db.pool)
-            .await;
-    }
+    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+    let hits = db::people::hit(&mut conn, bucket, window).await?;
     if hits > limit {
         Err(DomainError::Refused(ErrorCode::RateLimited))
     } else {
@@ -159,36 +158,37 @@ pub async fn rate_limit(
     }
 }
 
-/// Creates a session for a person and returns its secret (goes into the cookie).
+/// Creates a session for a person inside a change; returns its secret (goes into the cookie).
 pub async fn create_session(
-    tx: &mut Tx,
-    user_id: i64,
+    w: &mut db::Write<'_>,
+    user_id: UserId,
     user_agent: Option<&str>,
 ) -> Result<String, DomainError> {
     let secret = new_secret();
     let ua = user_agent.map(|u| u.chars().take(200).collect::<String>());
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, user_agent, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    db::people::insert_session(
+        &mut *w.tx,
+        &hash_secret(&secret),
+        user_id,
+        ua.as_deref(),
+        w.at,
+        w.at + Duration::days(SESSION_DAYS),
     )
-    .bind(hash_secret(&secret))
-    .bind(user_id)
-    .bind(ua)
-    .bind(now())
-    .bind(ts(Utc::now() + Duration::days(SESSION_DAYS)))
-    .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(secret)
 }
 
-fn actor_from_row(row: &sqlx::any::AnyRow, session_id: Option<i64>) -> Result<Actor, DomainError> {
-    let role: String = row.try_get("role").map_err(internal)?;
+fn actor_from_row(row: db::people::ActorRow, token: bool) -> Result<Actor, DomainError> {
     Ok(Actor {
-        user_id: Some(row.try_get("id").map_err(internal)?),
-        name: row.try_get("name").map_err(internal)?,
-        role: Role::parse("role", &role).map_err(|_| DomainError::Internal)?,
-        store_id: row.try_get("store_id").map_err(internal)?,
-        session_id,
+        user_id: (!token).then_some(UserId(row.id)),
+        name: if token {
+            format!("token:{}", row.name)
+        } else {
+            row.name.clone()
+        },
+        role: row.role()?,
+        store_id: row.store_id,
+        session_id: row.session_id,
     })
 }
 
@@ -197,51 +197,28 @@ pub async fn session_actor(db: &Db, secret: &str) -> Result<Option<Actor>, Domai
     if secret.len() != 64 {
         return Ok(None);
     }
-    let row = sqlx::query(
-        "SELECT s.id AS session_id, s.expires_at, u.id, u.name, u.role, u.store_id
-         FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.active = 1",
-    )
-    .bind(hash_secret(secret))
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?;
-    let Some(row) = row else { return Ok(None) };
-    let expires: String = row.try_get("expires_at").map_err(internal)?;
-    if parse_ts(&expires).is_none_or(|e| e < Utc::now()) {
+    let Some(row) = db::people::session_by_hash(&db.pool, &hash_secret(secret)).await? else {
+        return Ok(None);
+    };
+    if row.expires_at()?.is_none_or(|e| e < db.now()) {
         return Ok(None);
     }
-    let sid: i64 = row.try_get("session_id").map_err(internal)?;
-    actor_from_row(&row, Some(sid)).map(Some)
+    actor_from_row(row, false).map(Some)
 }
 
 /// The integration behind a bearer token, if the token is live.
 pub async fn token_actor(db: &Db, secret: &str) -> Result<Option<Actor>, DomainError> {
-    let row = sqlx::query("SELECT id, name, role, store_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(hash_secret(secret))
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
-    let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get("role").map_err(internal)?;
-    let name: String = row.try_get("name").map_err(internal)?;
-    Ok(Some(Actor {
-        user_id: None,
-        name: format!("token:{name}"),
-        role: Role::parse("role", &role).map_err(|_| DomainError::Internal)?,
-        store_id: row.try_get("store_id").map_err(internal)?,
-        session_id: None,
-    }))
+    if secret.len() > 100 {
+        return Ok(None);
+    }
+    match db::people::token_by_hash(&db.pool, &hash_secret(secret)).await? {
+        Some(row) => actor_from_row(row, true).map(Some),
+        None => Ok(None),
+    }
 }
 
 pub async fn end_session_by_secret(db: &Db, secret: &str) -> Result<(), DomainError> {
-    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE token_hash = $2 AND ended_at IS NULL")
-        .bind(now())
-        .bind(hash_secret(secret))
-        .execute(&db.pool)
-        .await
-        .map_err(internal)?;
-    Ok(())
+    db::people::end_session_by_hash(&db.pool, &hash_secret(secret), db.now()).await
 }
 
 /// Signs a marketer in by e-mail and password. Rate-limited per e-mail and per client address.
@@ -267,37 +244,22 @@ pub async fn login(
         LOGIN_WINDOW_SECS,
     )
     .await?;
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1")
-        .bind(&email)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?;
-    let (id, hash) = match row {
-        Some(r) => (
-            Some(r.try_get::<i64, _>("id").map_err(internal)?),
-            r.try_get::<Option<String>, _>("password_hash")
-                .map_err(internal)?,
-        ),
+    let (id, hash) = match db::people::credentials(&db.pool, &email).await? {
+        Some((id, hash)) => (Some(id), hash),
         None => (None, None),
     };
     let ok = verify_password(password, hash.as_deref().unwrap_or(dummy_hash()));
     match (id, ok && hash.is_some()) {
         (Some(id), true) => {
-            let mut tx = db.begin().await?;
-            let secret = create_session(&mut tx, id, user_agent).await?;
-            crate::ops::audit(
-                &mut tx,
-                &Actor {
-                    user_id: Some(id),
-                    ..Actor::system()
-                },
-                "sign_in",
-                "user",
-                Some(id),
-                serde_json::json!({}),
-            )
-            .await?;
-            tx.commit().await.map_err(internal)?;
+            let me = Actor {
+                user_id: Some(id),
+                ..Actor::system()
+            };
+            let mut w = db.write(&me).await?;
+            let secret = create_session(&mut w, id, user_agent).await?;
+            w.audit("sign_in", "user", Some(id.get()), serde_json::json!({}))
+                .await?;
+            w.commit().await?;
             Ok(secret)
         }
         _ => Err(DomainError::Refused(ErrorCode::BadCredentials)),
@@ -306,33 +268,20 @@ pub async fn login(
 
 /// True while no marketer exists: the first start offers a setup link.
 pub async fn needs_setup(db: &Db) -> Result<bool, DomainError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'marketer'")
-        .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
-    Ok(n == 0)
+    Ok(db::people::count_marketers(&db.pool).await? == 0)
 }
 
 /// Creates a one-time setup secret (printed to the console as a link).
 pub async fn create_setup_token(db: &Db) -> Result<String, DomainError> {
     let secret = new_secret();
-    sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
-        .bind(hash_secret(&secret))
-        .bind(now())
-        .execute(&db.pool)
-        .await
-        .map_err(internal)?;
+    db::people::insert_setup_token(&db.pool, &hash_secret(&secret), db.now()).await?;
     Ok(secret)
 }
 
 /// Checks a setup secret without using it.
 pub async fn setup_token_valid(db: &Db, secret: &str) -> Result<bool, DomainError> {
     let want = hash_secret(secret);
-    let rows: Vec<String> =
-        sqlx::query_scalar("SELECT token_hash FROM setup_tokens WHERE used_at IS NULL")
-            .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
+    let rows = db::people::unused_setup_hashes(&db.pool).await?;
     Ok(rows.iter().any(|h| secrets_equal(h, &want)) && needs_setup(db).await?)
 }
 
@@ -360,9 +309,9 @@ pub async fn complete_setup(
             DomainError::Refused(ErrorCode::SetupDone)
         });
     }
-    let mut check = crate::error::Check::new();
-    let name = check.take(crate::types::required_text("name", name, 100));
-    let email = check.take(crate::types::Email::parse("email", email));
+    let mut check = Check::new();
+    let name = check.take(required_text("name", name, 100));
+    let email = check.take(Email::parse("email", email));
     if let Err(DomainError::Invalid(f)) = check_password_strength(password) {
         for e in f {
             check.push(&e.field, e.code);
@@ -372,45 +321,40 @@ pub async fn complete_setup(
     let (Some(name), Some(email)) = (name, email) else {
         return Err(DomainError::Internal);
     };
-    let mut tx = db.begin().await?;
-    let used = sqlx::query(
-        "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(now())
-    .bind(hash_secret(secret))
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    if used.rows_affected() != 1 {
+    let hash = hash_password(password)?;
+    let sys = Actor::system();
+    let mut w = db.write(&sys).await?;
+    if !db::people::use_setup_token(&mut *w.tx, &hash_secret(secret), w.at).await? {
         return Err(DomainError::Refused(ErrorCode::SetupDone));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (name, email, role, password_hash, created_at) VALUES ($1, $2, 'marketer', $3, $4) RETURNING id",
+    let at = w.at;
+    let id = db::people::insert_person(
+        &mut *w.tx,
+        &NewPerson {
+            name: &name,
+            phone: None,
+            email: Some(email.as_str()),
+            role: Role::Marketer,
+            store_id: None,
+            password_hash: Some(&hash),
+        },
+        at,
     )
-    .bind(&name)
-    .bind(email.as_str())
-    .bind(hash_password(password)?)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| {
-        if crate::db::unique_violation(&e).is_some() { DomainError::field("email", ErrorCode::DuplicateEmail) } else { internal(e) }
-    })?;
-    let actor = Actor {
+    .await?;
+    let me = Actor {
         user_id: Some(id),
         name: name.clone(),
         ..Actor::system()
     };
-    crate::ops::audit(
-        &mut tx,
-        &actor,
+    w.actor = me;
+    w.audit(
         "setup",
         "user",
-        Some(id),
+        Some(id.get()),
         serde_json::json!({"email": email.as_str()}),
     )
     .await?;
-    let session = create_session(&mut tx, id, user_agent).await?;
-    tx.commit().await.map_err(internal)?;
+    let session = create_session(&mut w, id, user_agent).await?;
+    w.commit().await?;
     Ok(session)
 }

@@ -1,10 +1,11 @@
 //! `sarafan demo`: a believable clinic for a newcomer to look around in.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
 use crate::auth::Actor;
 use crate::db::Db;
 use crate::error::DomainError;
+use crate::ids::{CampaignId, StoreId, UserId};
 use crate::model::{
     CampaignInput, ClinicSettings, CostInput, PartnerInput, PersonInput, StoreInput,
 };
@@ -57,7 +58,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         },
     )
     .await?;
-    people::set_password(db, &sys, marketer.id, DEMO_MARKETER_PASSWORD).await?;
+    people::set_password(db, &sys, UserId(marketer.id), DEMO_MARKETER_PASSWORD).await?;
 
     let partner_data = [
         (
@@ -157,7 +158,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         }
     }
 
-    let today = Utc::now().date_naive();
+    let today = db.clock.today();
     let campaign = campaigns::create(
         db,
         &sys,
@@ -183,7 +184,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         campaigns::add_cost(
             db,
             &sys,
-            campaign.id,
+            CampaignId(campaign.id),
             &CostInput {
                 category: category.into(),
                 amount: amount.into(),
@@ -199,7 +200,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
     crate::ops::certificates::create_batch(
         db,
         &sys,
-        campaign.id,
+        CampaignId(campaign.id),
         &crate::model::BatchInput {
             count: "1200".into(),
             store_ids: store_ids.iter().map(|(id, _, _)| *id).collect(),
@@ -241,7 +242,13 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         },
     )
     .await?;
-    activity(db, campaign.id, &employees, receptionist.id).await?;
+    activity(
+        db,
+        CampaignId(campaign.id),
+        &employees,
+        UserId(receptionist.id),
+    )
+    .await?;
     Ok(DemoSummary {
         created: true,
         ..summary
@@ -252,9 +259,9 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
 /// came back for paid treatment.
 async fn activity(
     db: &Db,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     employees: &[(i64, &str, i64)],
-    receptionist_id: i64,
+    receptionist_id: UserId,
 ) -> Result<(), DomainError> {
     use crate::checkin::{HandoutInput, RedeemInput, VisitInput};
     use crate::ops::certificates::{CertFilter, list};
@@ -278,7 +285,7 @@ async fn activity(
         "Павлов",
         "Орлова",
     ];
-    let now = Utc::now();
+    let now = db.now();
     let reception = Actor {
         user_id: Some(receptionist_id),
         name: "Елена Регистратурова".into(),
@@ -289,10 +296,10 @@ async fn activity(
     let mut n = 0usize;
     for (i, (user_id, name, store_id)) in employees.iter().enumerate() {
         let staff = Actor {
-            user_id: Some(*user_id),
+            user_id: Some(UserId(*user_id)),
             name: (*name).into(),
             role: Role::StoreStaff,
-            store_id: Some(*store_id),
+            store_id: Some(StoreId(*store_id)),
             session_id: None,
         };
         let certs = list(
@@ -300,7 +307,7 @@ async fn activity(
             &staff,
             campaign_id,
             &CertFilter {
-                store_id: Some(*store_id),
+                store_id: Some(StoreId(*store_id)),
                 limit: Some(20),
                 ..Default::default()
             },

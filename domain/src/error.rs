@@ -51,6 +51,9 @@ pub enum ErrorCode {
     UndoTooLate,
     NotParticipant,
     InFuture,
+    FaceValueLocked,
+    NoReturnToDraft,
+    DatesOnlyWiden,
     Internal,
 }
 
@@ -101,6 +104,9 @@ impl ErrorCode {
             UndoTooLate => Msg::ErrUndoTooLate,
             NotParticipant => Msg::ErrNotParticipant,
             InFuture => Msg::ErrInFuture,
+            FaceValueLocked => Msg::ErrFaceValueLocked,
+            NoReturnToDraft => Msg::ErrNoReturnToDraft,
+            DatesOnlyWiden => Msg::ErrDatesOnlyWiden,
             Internal => Msg::ErrInternal,
         }
     }

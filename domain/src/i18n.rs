@@ -243,6 +243,14 @@ messages! {
     PublicVoided => "Сертификат аннулирован", "The certificate has been voided";
     PublicBook => "Запишитесь на приём:", "Book a visit:";
     ValidUntilShort => "Действителен до", "Valid until";
+    PrintValidUntil => "Действителен до {date}", "Valid until {date}";
+    FormTitle => "Анкета участника акции «{campaign}»", "Participant form: {campaign}";
+    FormFullName => "Фамилия, имя", "Full name";
+    FormMobile => "Мобильный телефон", "Mobile phone";
+    FormHeardFrom => "Как вы узнали о нашей клинике?", "How did you hear of our clinic?";
+    FormSignature => "Подпись", "Signature";
+    RegulationsTitle => "Регламент акции", "Campaign regulations";
+    PosterQrCaption => "Наведите камеру телефона на QR-код", "Point your phone camera at the QR code";
     CertNumber => "Номер", "Number";
     CertCode => "Код сертификата", "Certificate code";
     Reason => "Причина", "Reason";
@@ -255,7 +263,7 @@ messages! {
     PosterHeadline => "Заголовок афишки", "Poster headline";
     PosterText => "Текст афишки", "Poster text";
     ErrCountOutOfRange => "укажите число от 1 до 100 000", "enter a number from 1 to 100,000";
-    ErrCampaignFinished => "акция завершена — для неё нельзя печатать новые материалы", "the campaign has finished — no new materials can be printed for it";
+    ErrCampaignFinished => "акция завершена — новые сертификаты не выдаются и не печатаются", "the campaign has finished: no new certificates are handed out or printed";
     ErrStoreNotInCampaign => "этот магазин не участвует в акции: добавьте его партнёра в акцию", "this store is not in the campaign: add its partner to the campaign";
     ErrCodeMistyped => "в коде опечатка: проверьте символы", "the code has a typo: check the characters";
     ErrCodeInvalid => "это не код сертификата", "this is not a certificate code";
@@ -273,6 +281,9 @@ messages! {
     ErrUndoTooLate => "отменить погашение прошлого дня может только маркетолог", "only the marketer can undo a redemption of an earlier day";
     ErrNotParticipant => "нет участника акции с таким телефоном и погашенным сертификатом", "no participant with this phone has a redeemed certificate";
     ErrInFuture => "дата в будущем", "the date is in the future";
+    ErrFaceValueLocked => "номинал уже напечатан на сертификатах — его нельзя изменить", "the face value is already printed on certificates and cannot change";
+    ErrNoReturnToDraft => "сертификаты уже выпущены — акцию нельзя вернуть в черновик", "certificates are already issued: the campaign cannot return to draft";
+    ErrDatesOnlyWiden => "сертификаты уже выпущены — срок можно только расширить", "certificates are already issued: the dates may only widen";
     // hand-out, check-in and visits
     Birthday => "Дата рождения", "Birthday";
     HeardFrom => "Откуда узнали о клинике", "How they heard of the clinic";

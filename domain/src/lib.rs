@@ -6,11 +6,15 @@
 //! `sarafan` CLI all call, so a rule is written once.
 
 pub mod checkin;
+pub mod clock;
 pub mod code;
 pub mod error;
 pub mod format;
 pub mod i18n;
+pub mod ids;
+pub mod lifecycle;
 pub mod model;
+pub mod policy;
 pub mod texts;
 pub mod types;
 

@@ -37,9 +37,10 @@ pub struct Campaign {
     #[cfg_attr(feature = "server", schema(value_type = String, example = "active"))]
     pub status: CampaignStatus,
     pub partner_ids: Vec<i64>,
-    /// Sum of the costs ledger, kopecks.
-    #[cfg_attr(feature = "server", schema(value_type = i64))]
-    pub cost_total: Money,
+    /// Sum of the costs ledger, kopecks: the clinic's own figure, present for the marketer only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<i64>))]
+    pub cost_total: Option<Money>,
 }
 
 /// A campaign as entered: checked by [`CampaignInput::parse`].
@@ -308,36 +309,7 @@ pub struct StoreStock {
     pub ranges: Vec<SerialRange>,
 }
 
-/// Certificate states: printed (allocated) → handed out → redeemed; or voided with a reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CertState {
-    Printed,
-    HandedOut,
-    Redeemed,
-    Voided,
-}
-
-impl CertState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CertState::Printed => "printed",
-            CertState::HandedOut => "handed_out",
-            CertState::Redeemed => "redeemed",
-            CertState::Voided => "voided",
-        }
-    }
-    pub fn parse(s: &str) -> Option<CertState> {
-        match s {
-            "printed" => Some(CertState::Printed),
-            "handed_out" => Some(CertState::HandedOut),
-            "redeemed" => Some(CertState::Redeemed),
-            "voided" => Some(CertState::Voided),
-            _ => None,
-        }
-    }
-}
+pub use crate::lifecycle::CertState;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(ToSchema))]

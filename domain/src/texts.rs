@@ -111,3 +111,27 @@ pub fn effective(texts: &CampaignTexts, fill: &Fill<'_>, lang: Lang) -> Campaign
         poster_text: pick(&texts.poster_text, poster_text(lang)),
     }
 }
+
+/// What a campaign's texts need to know to fill their placeholders.
+pub struct CampaignFacts<'a> {
+    pub campaign_name: &'a str,
+    pub face_value: crate::types::Money,
+    pub valid_until: chrono::NaiveDate,
+    pub settings: &'a crate::model::ClinicSettings,
+}
+
+/// The campaign's texts as printed: defaults for empty ones, placeholders filled.
+pub fn printed(own: &CampaignTexts, facts: &CampaignFacts<'_>, lang: Lang) -> CampaignTexts {
+    let value = crate::format::money(facts.face_value, lang);
+    let until = crate::format::date(facts.valid_until, lang);
+    let phone = crate::format::phone(&facts.settings.phone);
+    let fill = Fill {
+        value: &value,
+        until: &until,
+        clinic: &facts.settings.name,
+        phone: &phone,
+        address: &facts.settings.address,
+        campaign: facts.campaign_name,
+    };
+    effective(own, &fill, lang)
+}

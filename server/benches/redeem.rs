@@ -221,6 +221,11 @@ async fn run(url: &str, engine: Engine, args: &Args) -> anyhow::Result<bool> {
         site_root: "target/site".into(),
         secure_cookies: false,
         trust_proxy: false,
+        // The bench campaign runs from 16 Nov 2026 to Feb 2027: the clinic clock is inside it.
+        start_clock_at: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+03:00")?
+                .with_timezone(&chrono::Utc),
+        ),
     };
     let state = server::build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -424,11 +429,11 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
         &sys,
         &CampaignInput {
             name: "Bench campaign".into(),
-            start_date: "2026-01-01".into(),
-            end_date: "2099-01-31".into(),
+            start_date: "2026-11-16".into(),
+            end_date: "2027-01-31".into(),
             face_value: "500".into(),
             face_value_kopecks: None,
-            valid_until: "2099-02-28".into(),
+            valid_until: "2027-02-28".into(),
             terms: String::new(),
             status: "active".into(),
             partner_ids: vec![partner.id],
@@ -439,7 +444,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
     let batch = ops::certificates::create_batch(
         db,
         &sys,
-        campaign.id,
+        domain::ids::CampaignId(campaign.id),
         &BatchInput {
             count: count.to_string(),
             store_ids: vec![store.id],
@@ -450,7 +455,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
     let certs = ops::certificates::list(
         db,
         &sys,
-        campaign.id,
+        domain::ids::CampaignId(campaign.id),
         &CertFilter {
             batch_id: Some(batch.id),
             limit: Some(i64::try_from(count)?),

@@ -135,7 +135,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 let mut pw = String::new();
                 std::io::stdin().read_to_string(&mut pw)?;
                 let pw = pw.lines().next().unwrap_or("").to_owned();
-                ops::people::set_password(&db, &sys, p.id, &pw)
+                ops::people::set_password(&db, &sys, domain::ids::UserId(p.id), &pw)
                     .await
                     .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
             }
@@ -153,9 +153,15 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let db = open(&config).await?;
             let role =
                 Role::parse("role", &role).map_err(|_| anyhow::anyhow!("unknown role {role:?}"))?;
-            let token = ops::people::create_token(&db, &Actor::system(), &name, role, store_id)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            let token = ops::people::create_token(
+                &db,
+                &Actor::system(),
+                &name,
+                role,
+                store_id.map(domain::ids::StoreId),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
             println!("{token}");
             Ok(())
         }

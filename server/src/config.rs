@@ -21,6 +21,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `SARAFAN_TRUST_PROXY=1` to take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `SARAFAN_NOW=2026-11-30T10:00:00+03:00`: start the clinic clock at this moment (demos
+    /// and browser tests; it keeps running from there). Unset: the machine's clock.
+    pub start_clock_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn flag(name: &str) -> Option<bool> {
@@ -88,6 +91,16 @@ impl Config {
         let secure_cookies =
             flag("SARAFAN_SECURE_COOKIES").unwrap_or(public_url.starts_with("https://"));
         let trust_proxy = flag("SARAFAN_TRUST_PROXY").unwrap_or(false);
+        let start_clock_at = match std::env::var("SARAFAN_NOW") {
+            Ok(v) if !v.trim().is_empty() => Some(
+                chrono::DateTime::parse_from_rfc3339(v.trim())
+                    .context(
+                        "SARAFAN_NOW must be an RFC 3339 time, e.g. 2026-11-30T10:00:00+03:00",
+                    )?
+                    .with_timezone(&chrono::Utc),
+            ),
+            _ => None,
+        };
         Ok(Config {
             database_url,
             addr,
@@ -95,6 +108,7 @@ impl Config {
             site_root,
             secure_cookies,
             trust_proxy,
+            start_clock_at,
         })
     }
 }

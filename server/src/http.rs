@@ -12,7 +12,9 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::clock::Clock;
 use domain::db::Db;
+use domain::policy;
 use domain::{ErrorCode, Lang};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
@@ -24,7 +26,11 @@ use crate::config::Config;
 
 /// Opens the database, applies migrations and assembles the shared state.
 pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(&config.database_url).await?;
+    let clock = match config.start_clock_at {
+        Some(t) => Clock::starting_at(t),
+        None => Clock::system(),
+    };
+    let db = Db::connect_with_clock(&config.database_url, clock).await?;
     db.migrate().await?;
     let mut leptos_options = LeptosOptions::builder()
         .output_name("sarafan")
@@ -90,7 +96,7 @@ pub fn build_router(state: AppState) -> Router {
                 }
             }),
         )
-        .nest("/api/v1", crate::api::router())
+        .merge(crate::api::router())
         .merge(assets)
         .merge(sw)
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -155,31 +161,28 @@ async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
     resp
 }
 
-/// Pages that need a signed-in person redirect to the sign-in page before rendering.
-const PROTECTED: &[&str] = &[
-    "/campaigns",
-    "/partners",
-    "/people",
-    "/settings",
-    "/checkin",
-    "/handout",
-];
-
+/// Page gating from the access policy: a private page sends a signed-out visitor to the
+/// sign-in page, and answers 403 (the page then shows "no access") to a role the policy does
+/// not let open it.
 async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let protected = req.method() == Method::GET
-        && (path == "/"
-            || PROTECTED
-                .iter()
-                .any(|p| path == *p || path.starts_with(&format!("{p}/"))));
-    if protected {
-        match actor_from_headers(&state.db, req.headers()).await {
-            Ok(Some(_)) => {}
-            Ok(None) => return Redirect::to("/login").into_response(),
-            Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
-        }
+    let page = (req.method() == Method::GET)
+        .then(|| policy::page_at(req.uri().path()))
+        .flatten()
+        .filter(|p| p.signed_in);
+    let Some(page) = page else {
+        return next.run(req).await;
+    };
+    let role = match actor_from_headers(&state.db, req.headers()).await {
+        Ok(Some(actor)) => actor.role,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let allowed = page.open_to(Some(role));
+    let mut resp = next.run(req).await;
+    if !allowed && resp.status().is_success() {
+        *resp.status_mut() = StatusCode::FORBIDDEN;
     }
-    next.run(req).await
+    resp
 }
 
 /// Cross-site request forgery guard: a state-changing request that carries cookies must come

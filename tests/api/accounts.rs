@@ -1,4 +1,6 @@
-use app::sf::{AcceptInvite, CompleteSetup, InvitePerson, Logout};
+use app::server_fns::{
+    AcceptInvite, CompleteSetup, InvitePerson, ListInvites, Logout, RevokeInvite,
+};
 use reqwest::StatusCode;
 use server_fn::ServerFn;
 
@@ -247,20 +249,22 @@ async fn expired_and_revoked_invites_are_refused_with_the_reason() {
     let marketer = app.signed_in_marketer().await;
     let url = invite_store_employee(&app, &marketer).await;
     let secret = url.rsplit('/').next().expect("secret").to_owned();
-    sqlx::query("UPDATE invites SET expires_at = '2020-01-01T00:00:00.000000Z'")
-        .execute(&app.db.pool)
-        .await
-        .expect("expire");
+    // A week and a day later the link has expired.
+    app.clock().advance(chrono::Duration::days(8));
     let phone = app.browser();
     let (_, body) = app
         .server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)])
         .await;
     assert_eq!(body["Domain"]["Refused"], "invite_expired");
 
-    sqlx::query("UPDATE invites SET expires_at = '2099-01-01T00:00:00.000000Z', revoked_at = '2026-01-01T00:00:00.000000Z'")
-        .execute(&app.db.pool)
-        .await
-        .expect("revoke");
+    // Back within the week, but the marketer revoked it.
+    app.clock().advance(chrono::Duration::days(-8));
+    let (_, invites) = app.server_fn(&marketer, ListInvites::PATH, &[]).await;
+    let invite_id = invites[0]["id"].as_i64().expect("invite id").to_string();
+    let (s, _) = app
+        .server_fn(&marketer, RevokeInvite::PATH, &[("id", &invite_id)])
+        .await;
+    assert!(s.is_success());
     let (_, body) = app
         .server_fn(&phone, AcceptInvite::PATH, &[("token", &secret)])
         .await;

@@ -1,4 +1,4 @@
-use app::sf::SaveCampaign;
+use app::server_fns::SaveCampaign;
 use domain::types::Role;
 use reqwest::StatusCode;
 use serde_json::json;

@@ -78,7 +78,7 @@ async fn clinic(app: &TestApp) -> Clinic {
         &marketer,
         &partner,
         "Зимняя улыбка",
-        ("2026-01-01", "2099-01-31", "2099-02-28"),
+        ("2026-11-16", "2027-01-31", "2027-02-28"),
         "active",
     )
     .await;
@@ -267,19 +267,19 @@ async fn every_typed_reason_comes_back_from_the_api() {
     for (name, dates, status, expected) in [
         (
             "Будущая",
-            ("2098-01-01", "2098-02-01", "2098-03-01"),
+            ("2026-12-14", "2027-02-01", "2027-03-01"),
             "active",
             "not_yet_valid",
         ),
         (
             "Черновик",
-            ("2026-01-01", "2099-02-01", "2099-03-01"),
+            ("2026-11-16", "2027-02-01", "2027-03-01"),
             "draft",
             "not_yet_valid",
         ),
         (
             "Прошлая",
-            ("2025-01-01", "2025-02-01", "2025-03-01"),
+            ("2026-09-01", "2026-10-01", "2026-11-01"),
             "active",
             "expired",
         ),
@@ -422,11 +422,8 @@ async fn reception_undoes_a_redemption_the_same_day_and_only_the_marketer_later(
         (StatusCode::OK, Some("redeemed"))
     );
 
-    // Yesterday's redemption: reception may not undo it, the marketer may.
-    sqlx::query("UPDATE redemptions SET redeemed_at = '2026-01-01T10:00:00.000000Z' WHERE idempotency_key = 'u-2'")
-        .execute(&app.db.pool)
-        .await
-        .expect("age the redemption");
+    // The next day the redemption is yesterday's: reception may not undo it, the marketer may.
+    app.clock().advance(chrono::Duration::days(1));
     let (s, e) = c
         .reception
         .post(
@@ -826,7 +823,7 @@ async fn an_offline_upload_refused_by_the_server_is_kept_for_the_marketer_to_res
 
 #[tokio::test]
 async fn a_participant_takes_an_electronic_certificate_from_a_poster_once_per_phone() {
-    use app::sf::JoinCampaign;
+    use app::server_fns::JoinCampaign;
     use server_fn::ServerFn;
     let app = spawn_app().await;
     let c = clinic(&app).await;
@@ -899,7 +896,7 @@ async fn a_participant_takes_an_electronic_certificate_from_a_poster_once_per_ph
 
 #[tokio::test]
 async fn staff_confirm_the_regulations_and_the_marketer_sees_who_did() {
-    use app::sf::ReadRegulations;
+    use app::server_fns::ReadRegulations;
     use server_fn::ServerFn;
     let app = spawn_app().await;
     let c = clinic(&app).await;

@@ -23,6 +23,16 @@ pub struct TestApp {
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Every test app's clinic clock starts here — Monday 30 November 2026, 10:00 in Moscow — and
+/// runs on; a test moves it with [`TestApp::clock`]. No test depends on the real date.
+pub const TEST_NOW: &str = "2026-11-30T10:00:00+03:00";
+
+pub fn test_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(TEST_NOW)
+        .expect("TEST_NOW")
+        .with_timezone(&chrono::Utc)
+}
+
 fn engine() -> String {
     std::env::var("SARAFAN_TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
 }
@@ -81,6 +91,7 @@ pub async fn spawn_app() -> TestApp {
         site_root: std::path::PathBuf::from("target/site"),
         secure_cookies: false,
         trust_proxy: false,
+        start_clock_at: Some(test_now()),
     };
     let (addr, state) = serve(&config).await;
     TestApp {
@@ -115,6 +126,11 @@ pub async fn spawn_second(app: &TestApp) -> SocketAddr {
 }
 
 impl TestApp {
+    /// The clinic clock of this app (and of a second instance started on it).
+    pub fn clock(&self) -> &domain::clock::Clock {
+        &self.db.clock
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -149,7 +165,7 @@ impl TestApp {
         )
         .await
         .expect("marketer");
-        ops::people::set_password(&self.db, &sys, p.id, PASSWORD)
+        ops::people::set_password(&self.db, &sys, domain::ids::UserId(p.id), PASSWORD)
             .await
             .expect("password");
         p.id
@@ -170,7 +186,7 @@ impl TestApp {
     }
 
     pub async fn login(&self, c: &Client, email: &str, password: &str) -> reqwest::Response {
-        c.post(self.url(app::sf::Login::PATH))
+        c.post(self.url(app::server_fns::Login::PATH))
             .header("accept", "text/html")
             .header("referer", self.url("/login"))
             .form(&[("email", email), ("password", password)])
@@ -203,9 +219,15 @@ impl TestApp {
 
     /// An API token for a role, as `sarafan token create` would.
     pub async fn token(&self, role: domain::types::Role, store_id: Option<i64>) -> String {
-        ops::people::create_token(&self.db, &Actor::system(), "test", role, store_id)
-            .await
-            .expect("token")
+        ops::people::create_token(
+            &self.db,
+            &Actor::system(),
+            "test",
+            role,
+            store_id.map(domain::ids::StoreId),
+        )
+        .await
+        .expect("token")
     }
 
     /// A person of `role` (of `store_id`) signed in with a session cookie, as from an invite;
@@ -229,11 +251,12 @@ impl TestApp {
         )
         .await
         .expect("person");
-        let mut tx = self.db.begin().await.expect("tx");
-        let secret = domain::auth::create_session(&mut tx, p.id, Some("test"))
+        let sys = Actor::system();
+        let mut w = self.db.write(&sys).await.expect("write");
+        let secret = domain::auth::create_session(&mut w, domain::ids::UserId(p.id), Some("test"))
             .await
             .expect("session");
-        tx.commit().await.expect("commit");
+        w.commit().await.expect("commit");
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::ORIGIN,

@@ -1,4 +1,4 @@
-use app::sf::SavePartner;
+use app::server_fns::SavePartner;
 use domain::types::Role;
 use reqwest::StatusCode;
 use serde_json::json;

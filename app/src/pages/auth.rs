@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{ErrorBox, Field, FormError, action_error};
 use crate::i18n::{t, use_lang};
-use crate::sf::{AcceptInvite, CompleteSetup, Login, invite_preview, setup_link_valid};
+use crate::server_fns::{AcceptInvite, CompleteSetup, Login, invite_preview, setup_link_valid};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

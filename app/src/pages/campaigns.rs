@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
 use crate::i18n::{t, use_lang};
-use crate::sf::{
+use crate::server_fns::{
     AddCost, DeleteCost, SaveCampaign, get_campaign, list_campaigns, list_costs, list_partners,
 };
 
@@ -48,7 +48,7 @@ pub fn CampaignsPage() -> impl IntoView {
                                                     <td>{format::date(c.start_date, lang)}</td>
                                                     <td>{format::date(c.end_date, lang)}</td>
                                                     <td>{format::money(c.face_value, lang)}</td>
-                                                    <td>{format::money(c.cost_total, lang)}</td>
+                                                    <td>{c.cost_total.map(|m| format::money(m, lang)).unwrap_or_default()}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
@@ -154,7 +154,7 @@ pub fn CampaignPage() -> impl IntoView {
     let partners = Resource::new(|| (), |_| list_partners());
     // Created with the page's other resources (not inside a Suspend), so the browser hydrates
     // them in the same order the server rendered them.
-    let attribution = Resource::new(id, crate::sf::campaign_attribution);
+    let attribution = Resource::new(id, crate::server_fns::campaign_attribution);
     let conflicts = crate::pages::staff::ConflictsData::new(id);
     let costs = Resource::new(
         move || (id(), add.version().get(), del.version().get()),
@@ -183,7 +183,7 @@ pub fn CampaignPage() -> impl IntoView {
                             <div class="card"><CampaignForm campaign=Some(c.clone()) partners action=save/></div>
                             <section class="card stack">
                                 <h2>{t(Msg::Costs)}</h2>
-                                <p>{t(Msg::CostTotal)}": "<strong>{format::money(c.cost_total, lang)}</strong></p>
+                                <p>{t(Msg::CostTotal)}": "<strong>{c.cost_total.map(|m| format::money(m, lang)).unwrap_or_default()}</strong></p>
                                 {match costs.await {
                                     Ok(list) => view! {
                                         <div class="table-wrap"><table class="table">

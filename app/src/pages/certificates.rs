@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, TelLink, action_error};
 use crate::i18n::{t, use_lang};
-use crate::sf::{
+use crate::server_fns::{
     CreateBatch, CreateFormBatch, MoveCertificates, SaveCampaignTexts, VoidCertificate,
     certificate_stock, get_campaign, get_campaign_texts, get_public_certificate, list_form_batches,
     list_stores,

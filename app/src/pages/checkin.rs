@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
-use crate::sf::{
+use crate::server_fns::{
     CheckinCheck, CheckinRedeem, CheckinUndo, CheckinVisit, checkin_visits, clinic_services,
 };
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Layout};
 use crate::i18n::{t, use_lang};
-use crate::sf::{get_me, overview};
+use crate::server_fns::{get_me, overview};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -83,7 +83,7 @@ fn campaign_card(c: domain::model::Campaign, lang: Lang) -> impl IntoView {
             </div>
             <p class="muted">{format::date(c.start_date, lang)}" — "{format::date(c.end_date, lang)}</p>
             <p>{Msg::FaceValueShort.text(lang)}": "<strong>{format::money(c.face_value, lang)}</strong></p>
-            <p>{Msg::CostTotal.text(lang)}": "{format::money(c.cost_total, lang)}</p>
+            <p>{Msg::CostTotal.text(lang)}": "{c.cost_total.map(|m| format::money(m, lang)).unwrap_or_default()}</p>
         </a>
     }
 }

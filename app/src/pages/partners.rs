@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, TelLink, action_error, action_ok};
 use crate::i18n::t;
-use crate::sf::{SavePartner, SaveStore, get_partner, list_partners, list_stores};
+use crate::server_fns::{SavePartner, SaveStore, get_partner, list_partners, list_stores};
 
 fn only_form_level(e: Signal<Option<DomainError>>) -> Signal<Option<DomainError>> {
     Signal::derive(move || e.get().filter(|e| e.fields().is_empty()))

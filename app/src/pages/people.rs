@@ -8,7 +8,9 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
-use crate::sf::{InvitePerson, Reinvite, RevokeInvite, list_invites, list_people, list_stores};
+use crate::server_fns::{
+    InvitePerson, Reinvite, RevokeInvite, list_invites, list_people, list_stores,
+};
 
 #[component]
 pub fn PeoplePage() -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
 use crate::i18n::{t, use_lang};
-use crate::sf::{
+use crate::server_fns::{
     AddClinicService, CreateToken, EndSession, HideClinicService, RevokeToken, SaveSettings,
     clinic_services, get_settings, list_sessions, list_tokens,
 };

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
 use crate::pages::checkin::typing_hint;
-use crate::sf::{
+use crate::server_fns::{
     JoinCampaign, ReadRegulations, ResolveHandoutConflict, get_join_info, handout_conflicts,
     staff_home,
 };

@@ -1,14 +1,16 @@
-//! Campaigns and their costs ledger.
-
-use std::collections::HashMap;
+//! Campaigns and their costs ledger. A campaign's terms follow its lifecycle
+//! ([`crate::lifecycle`]): once certificates exist, the face value is locked and the dates
+//! only widen. The costs are the clinic's own figures: only the marketer sees them.
 
 use chrono::NaiveDate;
-use sqlx::Row;
 
 use crate::auth::Actor;
-use crate::db::{Db, Tx, date_str, internal, now, parse_date};
+use crate::db::{self, Db, campaigns::CampaignFields};
 use crate::error::{Check, DomainError, ErrorCode};
+use crate::ids::{CampaignId, PartnerId};
+use crate::lifecycle::CampaignChange;
 use crate::model::{Campaign, CampaignInput, Cost, CostInput};
+use crate::policy::Op;
 use crate::types::{
     CampaignStatus, CostCategory, Money, optional_text, parse_date as parse_input_date,
     required_text,
@@ -24,8 +26,34 @@ pub struct ValidCampaign {
     pub valid_until: NaiveDate,
     pub terms: String,
     pub status: CampaignStatus,
-    pub partner_ids: Vec<i64>,
+    pub partner_ids: Vec<PartnerId>,
 }
+
+impl ValidCampaign {
+    fn fields(&self) -> CampaignFields<'_> {
+        CampaignFields {
+            name: &self.name,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            face_value: self.face_value,
+            valid_until: self.valid_until,
+            terms: &self.terms,
+            status: self.status,
+        }
+    }
+    fn terms(&self) -> crate::lifecycle::CampaignTerms {
+        crate::lifecycle::CampaignTerms {
+            status: self.status,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            valid_until: self.valid_until,
+            face_value: self.face_value,
+        }
+    }
+}
+
+/// The most partners one campaign may list.
+pub const MAX_PARTNERS: usize = 200;
 
 impl CampaignInput {
     /// Checks every field and reports all problems at once.
@@ -50,8 +78,12 @@ impl CampaignInput {
                 c.push("valid_until", ErrorCode::ValidUntilBeforeEnd);
             }
         }
+        if self.partner_ids.len() > MAX_PARTNERS {
+            c.push("partner_ids", ErrorCode::CountOutOfRange);
+        }
         c.finish()?;
-        let mut partner_ids = self.partner_ids.clone();
+        let mut partner_ids: Vec<PartnerId> =
+            self.partner_ids.iter().copied().map(PartnerId).collect();
         partner_ids.sort_unstable();
         partner_ids.dedup();
         match (name, start, end, face, valid_until, terms, status) {
@@ -78,36 +110,17 @@ impl CampaignInput {
     }
 }
 
-async fn check_partners_exist(tx: &mut Tx, ids: &[i64]) -> Result<(), DomainError> {
+async fn set_partners(
+    w: &mut db::Write<'_>,
+    campaign: CampaignId,
+    ids: &[PartnerId],
+) -> Result<(), DomainError> {
     for id in ids {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partners WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(internal)?;
-        if n == 0 {
+        if !db::partners::partner_exists(&mut *w.tx, *id).await? {
             return Err(DomainError::field("partner_ids", ErrorCode::InvalidChoice));
         }
     }
-    Ok(())
-}
-
-async fn set_partners(tx: &mut Tx, campaign_id: i64, ids: &[i64]) -> Result<(), DomainError> {
-    check_partners_exist(tx, ids).await?;
-    sqlx::query("DELETE FROM campaign_partners WHERE campaign_id = $1")
-        .bind(campaign_id)
-        .execute(&mut **tx)
-        .await
-        .map_err(internal)?;
-    for id in ids {
-        sqlx::query("INSERT INTO campaign_partners (campaign_id, partner_id) VALUES ($1, $2)")
-            .bind(campaign_id)
-            .bind(id)
-            .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
-    }
-    Ok(())
+    db::campaigns::set_partners(&mut w.tx, campaign, ids).await
 }
 
 pub async fn create(
@@ -115,143 +128,90 @@ pub async fn create(
     actor: &Actor,
     input: &CampaignInput,
 ) -> Result<Campaign, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCampaigns)?;
     let v = input.parse()?;
-    let mut tx = db.begin().await?;
-    let ts = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-    )
-    .bind(&v.name)
-    .bind(date_str(v.start_date))
-    .bind(date_str(v.end_date))
-    .bind(v.face_value.kopecks())
-    .bind(date_str(v.valid_until))
-    .bind(&v.terms)
-    .bind(v.status.as_str())
-    .bind(&ts)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    set_partners(&mut tx, id, &v.partner_ids).await?;
-    super::audit(
-        &mut tx,
-        actor,
+    let mut w = db.write(actor).await?;
+    let at = w.at;
+    let id = db::campaigns::insert(&mut *w.tx, &v.fields(), at).await?;
+    set_partners(&mut w, id, &v.partner_ids).await?;
+    w.audit(
         "create",
         "campaign",
-        Some(id),
+        Some(id.get()),
         serde_json::to_value(input).unwrap_or_default(),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     get(db, actor, id).await
 }
 
+/// Changes a campaign within its lifecycle rules.
 pub async fn update(
     db: &Db,
     actor: &Actor,
-    id: i64,
+    id: CampaignId,
     input: &CampaignInput,
 ) -> Result<Campaign, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCampaigns)?;
     let v = input.parse()?;
-    let mut tx = db.begin().await?;
-    let r = sqlx::query(
-        "UPDATE campaigns SET name = $1, start_date = $2, end_date = $3, face_value_kopecks = $4, valid_until = $5,
-         terms = $6, status = $7, updated_at = $8 WHERE id = $9",
-    )
-    .bind(&v.name)
-    .bind(date_str(v.start_date))
-    .bind(date_str(v.end_date))
-    .bind(v.face_value.kopecks())
-    .bind(date_str(v.valid_until))
-    .bind(&v.terms)
-    .bind(v.status.as_str())
-    .bind(now())
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    if r.rows_affected() == 0 {
-        return Err(DomainError::Refused(ErrorCode::NotFound));
+    let mut w = db.write(actor).await?;
+    let old = db::campaigns::get(&mut w.tx, id)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
+    CampaignChange {
+        old: old.terms(),
+        new: v.terms(),
+        certificates_issued: old.certificates_issued,
     }
-    set_partners(&mut tx, id, &v.partner_ids).await?;
-    super::audit(
-        &mut tx,
-        actor,
+    .check()?;
+    let at = w.at;
+    db::campaigns::update(&mut *w.tx, id, &v.fields(), at).await?;
+    set_partners(&mut w, id, &v.partner_ids).await?;
+    w.audit(
         "update",
         "campaign",
-        Some(id),
+        Some(id.get()),
         serde_json::to_value(input).unwrap_or_default(),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     get(db, actor, id).await
 }
 
-const SELECT: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.face_value_kopecks, c.valid_until, c.terms, c.status,
-    CAST(COALESCE((SELECT SUM(amount_kopecks) FROM campaign_costs k WHERE k.campaign_id = c.id), 0) AS BIGINT) AS cost_total
-    FROM campaigns c";
-
-fn from_row(r: &sqlx::any::AnyRow, partners: Vec<i64>) -> Result<Campaign, DomainError> {
-    let status: String = r.try_get("status").map_err(internal)?;
-    Ok(Campaign {
-        id: r.try_get("id").map_err(internal)?,
-        name: r.try_get("name").map_err(internal)?,
-        start_date: parse_date(&r.try_get::<String, _>("start_date").map_err(internal)?),
-        end_date: parse_date(&r.try_get::<String, _>("end_date").map_err(internal)?),
-        face_value: Money(r.try_get("face_value_kopecks").map_err(internal)?),
-        valid_until: parse_date(&r.try_get::<String, _>("valid_until").map_err(internal)?),
-        terms: r.try_get("terms").map_err(internal)?,
-        status: CampaignStatus::parse("status", &status).map_err(|_| DomainError::Internal)?,
-        partner_ids: partners,
-        cost_total: Money(r.try_get("cost_total").map_err(internal)?),
-    })
-}
-
-/// Campaigns are visible to every signed-in role (staff need the terms and dates).
-pub async fn list(db: &Db, _actor: &Actor) -> Result<Vec<Campaign>, DomainError> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY c.start_date DESC, c.id DESC"))
-        .fetch_all(&db.pool)
-        .await
-        .map_err(internal)?;
-    // One query for all partner links instead of one per campaign.
-    let links =
-        sqlx::query("SELECT campaign_id, partner_id FROM campaign_partners ORDER BY partner_id")
-            .fetch_all(&db.pool)
-            .await
-            .map_err(internal)?;
-    let mut by_campaign: HashMap<i64, Vec<i64>> = HashMap::new();
-    for l in links {
-        by_campaign
-            .entry(l.try_get("campaign_id").map_err(internal)?)
-            .or_default()
-            .push(l.try_get("partner_id").map_err(internal)?);
+/// The public record of a campaign; the cost total only for whoever may see clinic figures.
+fn shown(actor: &Actor, c: db::campaigns::StoredCampaign) -> Campaign {
+    let mut campaign = c.campaign;
+    if actor.can(Op::ViewClinicFigures) {
+        campaign.cost_total = Some(c.cost_total);
     }
-    rows.iter()
-        .map(|r| {
-            let id: i64 = r.try_get("id").map_err(internal)?;
-            from_row(r, by_campaign.remove(&id).unwrap_or_default())
-        })
-        .collect()
+    campaign
 }
 
-pub async fn get(db: &Db, _actor: &Actor, id: i64) -> Result<Campaign, DomainError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(internal)?
-        .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
-    let partners: Vec<i64> = sqlx::query_scalar(
-        "SELECT partner_id FROM campaign_partners WHERE campaign_id = $1 ORDER BY partner_id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    from_row(&row, partners)
+/// Campaigns the actor may see: all for the clinic's people, those of their partner for
+/// store staff.
+pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Campaign>, DomainError> {
+    actor.may(Op::ViewCampaigns)?;
+    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+    let list = db::campaigns::list(&mut conn, actor.scope().filter()).await?;
+    Ok(list.into_iter().map(|c| shown(actor, c)).collect())
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: CampaignId) -> Result<Campaign, DomainError> {
+    get_stored(db, actor, id).await.map(|c| shown(actor, c))
+}
+
+/// A campaign as stored, after the policy and the store scope are checked.
+pub(crate) async fn get_stored(
+    db: &Db,
+    actor: &Actor,
+    id: CampaignId,
+) -> Result<db::campaigns::StoredCampaign, DomainError> {
+    actor.may(Op::ViewCampaigns)?;
+    super::partners::may_see_campaign(db, actor, id).await?;
+    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+    db::campaigns::get(&mut conn, id)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))
 }
 
 impl CostInput {
@@ -275,46 +235,40 @@ impl CostInput {
 pub async fn add_cost(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     input: &CostInput,
 ) -> Result<Cost, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCosts)?;
     let (category, amount, spent_on, note) = input.parse()?;
-    let mut tx = db.begin().await?;
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE id = $1")
-        .bind(campaign_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
-    if exists == 0 {
+    let mut w = db.write(actor).await?;
+    if db::campaigns::status_of(&mut *w.tx, campaign_id)
+        .await?
+        .is_none()
+    {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO campaign_costs (campaign_id, category, amount_kopecks, spent_on, note, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    let at = w.at;
+    let id = db::campaigns::insert_cost(
+        &mut *w.tx,
+        campaign_id,
+        category,
+        amount,
+        spent_on,
+        note.as_deref(),
+        at,
     )
-    .bind(campaign_id)
-    .bind(category.as_str())
-    .bind(amount.kopecks())
-    .bind(date_str(spent_on))
-    .bind(&note)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    super::audit(
-        &mut tx,
-        actor,
+    .await?;
+    w.audit(
         "create",
         "campaign_cost",
         Some(id),
         serde_json::to_value(input).unwrap_or_default(),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     Ok(Cost {
         id,
-        campaign_id,
+        campaign_id: campaign_id.get(),
         category,
         amount,
         spent_on,
@@ -323,52 +277,28 @@ pub async fn add_cost(
 }
 
 pub async fn delete_cost(db: &Db, actor: &Actor, cost_id: i64) -> Result<(), DomainError> {
-    actor.require_marketer()?;
-    let mut tx = db.begin().await?;
-    let r = sqlx::query("DELETE FROM campaign_costs WHERE id = $1")
-        .bind(cost_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    if r.rows_affected() == 0 {
+    actor.may(Op::ManageCosts)?;
+    let mut w = db.write(actor).await?;
+    if !db::campaigns::delete_cost(&mut *w.tx, cost_id).await? {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
-    super::audit(
-        &mut tx,
-        actor,
+    w.audit(
         "delete",
         "campaign_cost",
         Some(cost_id),
         serde_json::json!({}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
-    Ok(())
+    w.commit().await
 }
 
-pub async fn costs(db: &Db, actor: &Actor, campaign_id: i64) -> Result<Vec<Cost>, DomainError> {
-    actor.require_marketer()?;
-    let rows = sqlx::query(
-        "SELECT id, campaign_id, category, amount_kopecks, spent_on, note FROM campaign_costs WHERE campaign_id = $1 ORDER BY spent_on, id",
-    )
-    .bind(campaign_id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            let cat: String = r.try_get("category").map_err(internal)?;
-            Ok(Cost {
-                id: r.try_get("id").map_err(internal)?,
-                campaign_id: r.try_get("campaign_id").map_err(internal)?,
-                category: CostCategory::parse("category", &cat)
-                    .map_err(|_| DomainError::Internal)?,
-                amount: Money(r.try_get("amount_kopecks").map_err(internal)?),
-                spent_on: parse_date(&r.try_get::<String, _>("spent_on").map_err(internal)?),
-                note: r.try_get("note").map_err(internal)?,
-            })
-        })
-        .collect()
+pub async fn costs(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: CampaignId,
+) -> Result<Vec<Cost>, DomainError> {
+    actor.may(Op::ViewClinicFigures)?;
+    db::campaigns::costs(&db.pool, campaign_id).await
 }
 
 #[cfg(test)]

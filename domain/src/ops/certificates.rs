@@ -1,26 +1,30 @@
 //! Certificates: batches with unguessable codes and per-campaign serial numbers, allocation to
-//! stores (and moves between them, recorded), voiding, paper-form batches, the public view.
+//! stores (and moves between them, recorded), voiding, paper-form batches, the texts a campaign
+//! prints, and the public view of one certificate.
 
 use std::collections::BTreeMap;
 
-use sqlx::Row;
-
 use crate::auth::Actor;
 use crate::code::{Code, CodeProblem};
-use crate::db::{Db, Tx, internal, now, parse_date};
-use crate::error::{Check, DomainError, ErrorCode};
+use crate::db::{self, Db, campaigns::SerialCounter};
+use crate::error::{Check, DomainError, ErrorCode, FieldError};
+use crate::ids::{CampaignId, StoreId};
+use crate::lifecycle::{self, CertState, Validity};
 use crate::model::{
-    Batch, BatchInput, CampaignTexts, CertState, Certificate, FormBatch, MoveInput, MoveResult,
+    Batch, BatchInput, CampaignTexts, Certificate, FormBatch, MoveInput, MoveResult,
     PublicCertificate, PublicStatus, SerialRange, StoreStock, VoidInput,
 };
-use crate::types::{Money, Role, optional_text, required_text};
+use crate::policy::Op;
+use crate::types::{optional_text, required_text};
+
+pub use crate::db::certificates::CertFilter;
 
 /// The most certificates one batch may hold.
 pub const MAX_BATCH: i64 = 100_000;
 /// The most paper forms printed at once for a store.
 pub const MAX_FORMS: i64 = 10_000;
-/// Rows per INSERT statement (5 values each: well under SQLite's and PostgreSQL's limits).
-const CHUNK: usize = 500;
+/// The most stores one batch may be split across.
+pub const MAX_BATCH_STORES: usize = 500;
 
 /// The URL a certificate's QR code holds: its public page.
 pub fn certificate_url(public_url: &str, code: &Code) -> String {
@@ -42,69 +46,39 @@ pub fn code_error(problem: CodeProblem) -> DomainError {
 }
 
 /// The same, as one field error among others of a form.
-pub fn code_field_error(problem: CodeProblem) -> crate::error::FieldError {
+pub fn code_field_error(problem: CodeProblem) -> FieldError {
     let code = match problem {
         CodeProblem::Empty => ErrorCode::Required,
         CodeProblem::CheckFailed => ErrorCode::CodeMistyped,
         CodeProblem::BadCharacter(_) | CodeProblem::WrongLength(_) => ErrorCode::CodeInvalid,
     };
-    crate::error::FieldError::new("code", code)
+    FieldError::new("code", code)
 }
 
-/// The campaign's status, refusing a finished one for anything that prints.
-async fn open_campaign(tx: &mut Tx, campaign_id: i64) -> Result<(), DomainError> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM campaigns WHERE id = $1")
-        .bind(campaign_id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
-    match status.as_deref() {
-        None => Err(DomainError::Refused(ErrorCode::NotFound)),
-        Some("finished") => Err(DomainError::Refused(ErrorCode::CampaignFinished)),
-        Some(_) => Ok(()),
-    }
-}
-
-/// Checks that every store belongs to a partner of the campaign.
-async fn check_stores_in_campaign(
-    tx: &mut Tx,
-    campaign_id: i64,
-    field: &str,
-    store_ids: &[i64],
+/// The campaign must exist and may still get new certificates and forms.
+async fn printable_campaign(
+    w: &mut db::Write<'_>,
+    campaign: CampaignId,
 ) -> Result<(), DomainError> {
-    for id in store_ids {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id
-             WHERE s.id = $1 AND cp.campaign_id = $2",
-        )
-        .bind(id)
-        .bind(campaign_id)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(internal)?;
-        if n == 0 {
+    let status = db::campaigns::status_of(&mut *w.tx, campaign)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
+    lifecycle::may_print(status).map_err(DomainError::Refused)
+}
+
+/// Every store must belong to a partner of the campaign.
+async fn stores_in_campaign(
+    w: &mut db::Write<'_>,
+    campaign: CampaignId,
+    field: &str,
+    stores: &[StoreId],
+) -> Result<(), DomainError> {
+    for s in stores {
+        if !db::partners::store_in_campaign(&mut *w.tx, *s, campaign).await? {
             return Err(DomainError::field(field, ErrorCode::StoreNotInCampaign));
         }
     }
     Ok(())
-}
-
-/// Takes `n` consecutive serial numbers of a counter column atomically; returns the first.
-pub(crate) async fn take_serials(
-    tx: &mut Tx,
-    campaign_id: i64,
-    column: &str,
-    n: i64,
-) -> Result<i64, DomainError> {
-    let next: i64 = sqlx::query_scalar(&format!(
-        "UPDATE campaigns SET {column} = {column} + $1 WHERE id = $2 RETURNING {column}"
-    ))
-    .bind(n)
-    .bind(campaign_id)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(internal)?;
-    Ok(next - n)
 }
 
 /// Splits `count` as evenly as possible over `parts` (earlier parts take the remainder).
@@ -122,215 +96,88 @@ pub fn split_evenly(count: i64, parts: usize) -> Vec<i64> {
 pub async fn create_batch(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
     input: &BatchInput,
 ) -> Result<Batch, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCertificates)?;
     let count = parse_count("count", &input.count, MAX_BATCH)?;
-    let mut store_ids = input.store_ids.clone();
+    if input.store_ids.len() > MAX_BATCH_STORES {
+        return Err(DomainError::field("store_ids", ErrorCode::CountOutOfRange));
+    }
+    let mut store_ids: Vec<StoreId> = input.store_ids.iter().copied().map(StoreId).collect();
     store_ids.dedup();
-    let mut tx = db.begin().await?;
-    open_campaign(&mut tx, campaign_id).await?;
-    check_stores_in_campaign(&mut tx, campaign_id, "store_ids", &store_ids).await?;
-    let first = take_serials(&mut tx, campaign_id, "next_serial", count).await?;
+    let mut w = db.write(actor).await?;
+    printable_campaign(&mut w, campaign).await?;
+    stores_in_campaign(&mut w, campaign, "store_ids", &store_ids).await?;
+    let first =
+        db::campaigns::take_serials(&mut *w.tx, campaign, SerialCounter::Certificates, count)
+            .await?;
     let last = first + count - 1;
-    let ts = now();
-    let batch_id: i64 = sqlx::query_scalar(
-        "INSERT INTO certificate_batches (campaign_id, first_serial, last_serial, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(campaign_id)
-    .bind(first)
-    .bind(last)
-    .bind(actor.user_id)
-    .bind(&ts)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let (at, by) = (w.at, actor.user_id);
+    let batch_id =
+        db::certificates::insert_batch(&mut *w.tx, campaign, first, last, by, at).await?;
 
     // Serial ranges per store: 1–200 to the first store, 201–400 to the second...
-    let mut owners: Vec<(Option<i64>, i64, i64)> = Vec::new();
+    let mut owners: Vec<(Option<StoreId>, i64, i64)> = Vec::new();
     if store_ids.is_empty() {
         owners.push((None, first, last));
     } else {
-        let mut at = first;
+        let mut from = first;
         for (store, n) in store_ids.iter().zip(split_evenly(count, store_ids.len())) {
             if n > 0 {
-                owners.push((Some(*store), at, at + n - 1));
-                at += n;
+                owners.push((Some(*store), from, from + n - 1));
+                from += n;
             }
         }
     }
     for &(store, from, to) in &owners {
-        insert_certificates(&mut tx, campaign_id, batch_id, store, from, to, &ts).await?;
+        db::certificates::insert_certificates(&mut w.tx, campaign, batch_id, store, from, to, at)
+            .await?;
         if store.is_some() {
-            record_move(
-                &mut tx,
-                actor,
-                campaign_id,
-                from,
-                to,
-                store,
-                to - from + 1,
-                "batch",
+            db::certificates::record_move(
+                &mut *w.tx,
+                &db::certificates::Move {
+                    campaign,
+                    first: from,
+                    last: to,
+                    to_store: store,
+                    moved: to - from + 1,
+                    reason: "batch",
+                    by,
+                    at,
+                },
             )
             .await?;
         }
     }
-    super::audit(
-        &mut tx,
-        actor,
+    w.audit(
         "create",
         "certificate_batch",
         Some(batch_id),
         serde_json::json!({
-            "campaign_id": campaign_id, "count": count, "first_serial": first, "last_serial": last,
+            "campaign_id": campaign, "count": count, "first_serial": first, "last_serial": last,
             "allocation": owners.iter().map(|(s, a, b)| serde_json::json!({"store_id": s, "first": a, "last": b})).collect::<Vec<_>>(),
         }),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     Ok(Batch {
         id: batch_id,
-        campaign_id,
+        campaign_id: campaign.get(),
         first_serial: first,
         last_serial: last,
         count,
-        created_at: ts,
+        created_at: db::ts(at),
     })
-}
-
-/// Inserts certificates `from..=to` with fresh random codes; a code already taken (a 2⁻⁵⁰
-/// event per pair, but possible) is drawn again.
-async fn insert_certificates(
-    tx: &mut Tx,
-    campaign_id: i64,
-    batch_id: i64,
-    store: Option<i64>,
-    from: i64,
-    to: i64,
-    ts: &str,
-) -> Result<(), DomainError> {
-    let serials: Vec<i64> = (from..=to).collect();
-    for chunk in serials.chunks(CHUNK) {
-        let mut missing: Vec<i64> = chunk.to_vec();
-        for _attempt in 0..5 {
-            if missing.is_empty() {
-                break;
-            }
-            // `$n` placeholders work on both engines (QueryBuilder<Any> would emit `?`).
-            let mut sql = String::from(
-                "INSERT INTO certificates (campaign_id, batch_id, serial, code, store_id, created_at) VALUES ",
-            );
-            for i in 0..missing.len() {
-                let b = i * 4;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "($1, $2, ${}, ${}, ${}, ${})",
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-            }
-            sql.push_str(" ON CONFLICT (code) DO NOTHING");
-            let mut q = sqlx::query(&sql).bind(campaign_id).bind(batch_id);
-            for serial in &missing {
-                q = q
-                    .bind(*serial)
-                    .bind(Code::random().as_str().to_owned())
-                    .bind(store)
-                    .bind(ts.to_owned());
-            }
-            let done = q
-                .execute(&mut **tx)
-                .await
-                .map_err(internal)?
-                .rows_affected();
-            if done as usize == missing.len() {
-                missing.clear();
-                break;
-            }
-            // Find which serials did not get a row and draw new codes for them.
-            let (lo, hi) = (missing[0], missing[missing.len() - 1]);
-            let present: Vec<i64> = sqlx::query_scalar(
-                "SELECT serial FROM certificates WHERE campaign_id = $1 AND serial BETWEEN $2 AND $3",
-            )
-            .bind(campaign_id)
-            .bind(lo)
-            .bind(hi)
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(internal)?;
-            missing.retain(|s| !present.contains(s));
-        }
-        if !missing.is_empty() {
-            tracing::error!("could not find free certificate codes after 5 attempts");
-            return Err(DomainError::Internal);
-        }
-    }
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn record_move(
-    tx: &mut Tx,
-    actor: &Actor,
-    campaign_id: i64,
-    first: i64,
-    last: i64,
-    store: Option<i64>,
-    moved: i64,
-    reason: &str,
-) -> Result<(), DomainError> {
-    sqlx::query(
-        "INSERT INTO certificate_moves (campaign_id, first_serial, last_serial, to_store_id, moved, reason, moved_by, moved_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(campaign_id)
-    .bind(first)
-    .bind(last)
-    .bind(store)
-    .bind(moved)
-    .bind(reason)
-    .bind(actor.user_id)
-    .bind(now())
-    .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
-    Ok(())
 }
 
 pub async fn list_batches(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
 ) -> Result<Vec<Batch>, DomainError> {
-    actor.require_marketer()?;
-    let rows = sqlx::query(
-        "SELECT id, campaign_id, first_serial, last_serial, created_at FROM certificate_batches
-         WHERE campaign_id = $1 ORDER BY id",
-    )
-    .bind(campaign_id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            let first: i64 = r.try_get("first_serial").map_err(internal)?;
-            let last: i64 = r.try_get("last_serial").map_err(internal)?;
-            Ok(Batch {
-                id: r.try_get("id").map_err(internal)?,
-                campaign_id: r.try_get("campaign_id").map_err(internal)?,
-                first_serial: first,
-                last_serial: last,
-                count: last - first + 1,
-                created_at: r.try_get("created_at").map_err(internal)?,
-            })
-        })
-        .collect()
+    actor.may(Op::ManageCertificates)?;
+    db::certificates::batches(&db.pool, campaign).await
 }
 
 /// Consecutive serials folded into ranges: [1,2,3,7,8] → 1–3, 7–8.
@@ -349,40 +196,21 @@ pub fn ranges(serials: &[i64]) -> Vec<SerialRange> {
 pub async fn stock(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
 ) -> Result<Vec<StoreStock>, DomainError> {
-    actor.require(&[Role::Marketer, Role::StoreStaff])?;
-    let only_store = match actor.role {
-        Role::StoreStaff => Some(
-            actor
-                .store_id
-                .ok_or(DomainError::Refused(ErrorCode::Forbidden))?,
-        ),
-        _ => None,
-    };
-    let rows = sqlx::query(
-        "SELECT c.store_id, c.serial, c.state, s.name AS store_name, p.name AS partner_name
-         FROM certificates c LEFT JOIN stores s ON s.id = c.store_id LEFT JOIN partners p ON p.id = s.partner_id
-         WHERE c.campaign_id = $1 AND ($2 = 0 OR c.store_id = $3)
-         ORDER BY p.name, s.name, c.store_id, c.serial",
-    )
-    .bind(campaign_id)
-    .bind(i64::from(only_store.is_some()))
-    .bind(only_store.unwrap_or(0))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    let mut order: Vec<Option<i64>> = Vec::new();
-    let mut by_store: BTreeMap<Option<i64>, (StoreStock, Vec<i64>)> = BTreeMap::new();
-    for r in &rows {
-        let store: Option<i64> = r.try_get("store_id").map_err(internal)?;
-        let entry = by_store.entry(store).or_insert_with(|| {
-            order.push(store);
+    actor.may(Op::ViewCertificates)?;
+    super::partners::may_see_campaign(db, actor, campaign).await?;
+    let rows = db::certificates::stock_rows(&db.pool, campaign, actor.scope().filter()).await?;
+    let mut order: Vec<Option<StoreId>> = Vec::new();
+    let mut by_store: BTreeMap<Option<StoreId>, (StoreStock, Vec<i64>)> = BTreeMap::new();
+    for r in rows {
+        let entry = by_store.entry(r.store_id).or_insert_with(|| {
+            order.push(r.store_id);
             (
                 StoreStock {
-                    store_id: store,
-                    store_name: r.try_get("store_name").ok().flatten(),
-                    partner_name: r.try_get("partner_name").ok().flatten(),
+                    store_id: r.store_id.map(StoreId::get),
+                    store_name: r.store_name.clone(),
+                    partner_name: r.partner_name.clone(),
                     printed: 0,
                     handed_out: 0,
                     redeemed: 0,
@@ -392,15 +220,13 @@ pub async fn stock(
                 vec![],
             )
         });
-        let state: String = r.try_get("state").map_err(internal)?;
-        match CertState::parse(&state) {
-            Some(CertState::Printed) => entry.0.printed += 1,
-            Some(CertState::HandedOut) => entry.0.handed_out += 1,
-            Some(CertState::Redeemed) => entry.0.redeemed += 1,
-            Some(CertState::Voided) => entry.0.voided += 1,
-            None => {}
+        match db::certificates::state(&r.state)? {
+            CertState::Printed => entry.0.printed += 1,
+            CertState::HandedOut => entry.0.handed_out += 1,
+            CertState::Redeemed => entry.0.redeemed += 1,
+            CertState::Voided => entry.0.voided += 1,
         }
-        entry.1.push(r.try_get("serial").map_err(internal)?);
+        entry.1.push(r.serial);
     }
     // Stores in name order, the unallocated rest last.
     order.sort_by_key(|s| s.is_none());
@@ -419,10 +245,10 @@ pub async fn stock(
 pub async fn move_range(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
     input: &MoveInput,
 ) -> Result<MoveResult, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCertificates)?;
     let mut c = Check::new();
     let first = c.take(parse_serial("first_serial", &input.first_serial));
     let last = c.take(parse_serial("last_serial", &input.last_serial));
@@ -436,291 +262,197 @@ pub async fn move_range(
     let (Some(first), Some(last), Some(reason)) = (first, last, reason) else {
         return Err(DomainError::Internal);
     };
-    let mut tx = db.begin().await?;
-    open_campaign(&mut tx, campaign_id).await?;
-    if let Some(store) = input.store_id {
-        check_stores_in_campaign(&mut tx, campaign_id, "store_id", &[store]).await?;
+    let to = input.store_id.map(StoreId);
+    let mut w = db.write(actor).await?;
+    printable_campaign(&mut w, campaign).await?;
+    if let Some(store) = to {
+        stores_in_campaign(&mut w, campaign, "store_id", &[store]).await?;
     }
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM certificates WHERE campaign_id = $1 AND serial BETWEEN $2 AND $3",
-    )
-    .bind(campaign_id)
-    .bind(first)
-    .bind(last)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let total = db::certificates::count_in_range(&mut *w.tx, campaign, first, last).await?;
     if total == 0 {
         return Err(DomainError::field("first_serial", ErrorCode::SerialRange));
     }
-    let moved = sqlx::query(
-        "UPDATE certificates SET store_id = $1
-         WHERE campaign_id = $2 AND serial BETWEEN $3 AND $4 AND state = 'printed'",
-    )
-    .bind(input.store_id)
-    .bind(campaign_id)
-    .bind(first)
-    .bind(last)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?
-    .rows_affected() as i64;
+    let moved = db::certificates::move_range(&mut *w.tx, campaign, first, last, to).await?;
     let reason = reason.unwrap_or_default();
-    record_move(
-        &mut tx,
-        actor,
-        campaign_id,
-        first,
-        last,
-        input.store_id,
-        moved,
-        &reason,
+    let (at, by) = (w.at, actor.user_id);
+    db::certificates::record_move(
+        &mut *w.tx,
+        &db::certificates::Move {
+            campaign,
+            first,
+            last,
+            to_store: to,
+            moved,
+            reason: &reason,
+            by,
+            at,
+        },
     )
     .await?;
-    super::audit(
-        &mut tx,
-        actor,
+    w.audit(
         "move",
         "certificates",
-        Some(campaign_id),
-        serde_json::json!({"first_serial": first, "last_serial": last, "to_store_id": input.store_id, "moved": moved, "reason": reason}),
+        Some(campaign.get()),
+        serde_json::json!({"first_serial": first, "last_serial": last, "to_store_id": to, "moved": moved, "reason": reason}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     Ok(MoveResult {
         moved,
         skipped: total - moved,
     })
 }
 
-fn parse_serial(field: &str, text: &str) -> Result<i64, crate::error::FieldError> {
+fn parse_serial(field: &str, text: &str) -> Result<i64, FieldError> {
     let digits: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '№')
         .collect();
     match digits.parse::<i64>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ if digits.is_empty() => Err(crate::error::FieldError::new(field, ErrorCode::Required)),
-        _ => Err(crate::error::FieldError::new(field, ErrorCode::SerialRange)),
+        _ if digits.is_empty() => Err(FieldError::new(field, ErrorCode::Required)),
+        _ => Err(FieldError::new(field, ErrorCode::SerialRange)),
     }
 }
 
 /// Voids a lost or damaged certificate with a reason; a redeemed one cannot be voided.
 pub async fn void(db: &Db, actor: &Actor, input: &VoidInput) -> Result<Certificate, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCertificates)?;
     let code = Code::parse(&input.code).map_err(code_error)?;
     let reason =
         required_text("reason", &input.reason, 500).map_err(|e| DomainError::Invalid(vec![e]))?;
-    let mut tx = db.begin().await?;
-    let row = sqlx::query("SELECT id, state FROM certificates WHERE code = $1")
-        .bind(code.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?
+    let mut w = db.write(actor).await?;
+    let row = db::certificates::by_code(&mut *w.tx, &code)
+        .await?
         .ok_or(DomainError::field("code", ErrorCode::CodeUnknown))?;
-    let id: i64 = row.try_get("id").map_err(internal)?;
-    let state: String = row.try_get("state").map_err(internal)?;
-    match CertState::parse(&state) {
-        Some(CertState::Redeemed) => return Err(DomainError::Refused(ErrorCode::AlreadyRedeemed)),
-        Some(CertState::Voided) => return Err(DomainError::Refused(ErrorCode::AlreadyVoided)),
-        _ => {}
+    let was = row.state()?;
+    was.void().map_err(DomainError::Refused)?;
+    let (at, by) = (w.at, actor.user_id);
+    if !db::certificates::mark_voided(&mut *w.tx, row.id, was, &reason, by, at).await? {
+        return Err(DomainError::Refused(ErrorCode::AlreadyVoided));
     }
-    sqlx::query(
-        "UPDATE certificates SET state = 'voided', void_reason = $1, voided_at = $2, voided_by = $3 WHERE id = $4",
-    )
-    .bind(&reason)
-    .bind(now())
-    .bind(actor.user_id)
-    .bind(id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    super::audit(
-        &mut tx,
-        actor,
+    w.audit(
         "void",
         "certificate",
-        Some(id),
-        serde_json::json!({"code": code.as_str(), "reason": reason, "was": state}),
+        Some(row.id.get()),
+        serde_json::json!({"code": code.as_str(), "reason": reason, "was": was.as_str()}),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
-    get_by_id(db, id, "").await
+    w.commit().await?;
+    let row = db::certificates::by_id(&db.pool, row.id)
+        .await?
+        .ok_or(DomainError::Internal)?;
+    certificate(row, "")
 }
 
-const CERT_SELECT: &str = "SELECT c.id, c.campaign_id, c.serial, c.code, c.store_id, c.state, c.void_reason, s.name AS store_name
-    FROM certificates c LEFT JOIN stores s ON s.id = c.store_id";
-
-fn cert_from_row(r: &sqlx::any::AnyRow, public_url: &str) -> Result<Certificate, DomainError> {
-    let code: String = r.try_get("code").map_err(internal)?;
-    let code = Code::parse(&code).map_err(|_| DomainError::Internal)?;
-    let state: String = r.try_get("state").map_err(internal)?;
+fn certificate(r: db::certificates::CertRow, public_url: &str) -> Result<Certificate, DomainError> {
+    let code = Code::parse(&r.code).map_err(|_| DomainError::Internal)?;
     Ok(Certificate {
-        id: r.try_get("id").map_err(internal)?,
-        campaign_id: r.try_get("campaign_id").map_err(internal)?,
-        serial: r.try_get("serial").map_err(internal)?,
+        id: r.id.get(),
+        campaign_id: r.campaign_id.get(),
+        serial: r.serial,
         url: certificate_url(public_url, &code),
         code: code.display(),
-        store_id: r.try_get("store_id").map_err(internal)?,
-        store_name: r.try_get("store_name").map_err(internal)?,
-        state: CertState::parse(&state).ok_or(DomainError::Internal)?,
-        void_reason: r.try_get("void_reason").map_err(internal)?,
+        store_id: r.store_id.map(StoreId::get),
+        store_name: r.store_name.clone(),
+        state: r.state()?,
+        void_reason: r.void_reason,
     })
 }
 
-async fn get_by_id(db: &Db, id: i64, public_url: &str) -> Result<Certificate, DomainError> {
-    let row = sqlx::query(&format!("{CERT_SELECT} WHERE c.id = $1"))
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(internal)?;
-    cert_from_row(&row, public_url)
-}
-
-/// Which certificates to list or print.
-#[derive(Clone, Debug, Default)]
-pub struct CertFilter {
-    pub store_id: Option<i64>,
-    pub batch_id: Option<i64>,
-    pub first_serial: Option<i64>,
-    pub last_serial: Option<i64>,
-    pub state: Option<CertState>,
-    pub limit: Option<i64>,
-}
-
-/// Certificates of a campaign in serial order, for printing and for the API.
+/// Certificates of a campaign in serial order, for printing and for the API. Store staff see
+/// their own store's only.
 pub async fn list(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
     filter: &CertFilter,
     public_url: &str,
 ) -> Result<Vec<Certificate>, DomainError> {
-    actor.require(&[Role::Marketer, Role::StoreStaff])?;
-    let store = match actor.role {
-        Role::StoreStaff => {
-            let own = actor
-                .store_id
-                .ok_or(DomainError::Refused(ErrorCode::Forbidden))?;
-            if filter.store_id.is_some_and(|s| s != own) {
-                return Err(DomainError::Refused(ErrorCode::Forbidden));
-            }
-            Some(own)
+    actor.may(Op::ViewCertificates)?;
+    super::partners::may_see_campaign(db, actor, campaign).await?;
+    let mut f = filter.clone();
+    if let Some(own) = actor.scope().filter() {
+        if f.store_id.is_some_and(|s| s != own) {
+            return Err(DomainError::Refused(ErrorCode::Forbidden));
         }
-        _ => filter.store_id,
-    };
-    let rows = sqlx::query(&format!(
-        "{CERT_SELECT} WHERE c.campaign_id = $1
-         AND ($2 = 0 OR c.store_id = $3) AND ($4 = 0 OR c.batch_id = $5)
-         AND c.serial BETWEEN $6 AND $7 AND ($8 = '' OR c.state = $8)
-         ORDER BY c.serial LIMIT $9"
-    ))
-    .bind(campaign_id)
-    .bind(i64::from(store.is_some()))
-    .bind(store.unwrap_or(0))
-    .bind(i64::from(filter.batch_id.is_some()))
-    .bind(filter.batch_id.unwrap_or(0))
-    .bind(filter.first_serial.unwrap_or(1))
-    .bind(filter.last_serial.unwrap_or(i64::MAX))
-    .bind(filter.state.map(CertState::as_str).unwrap_or(""))
-    .bind(filter.limit.unwrap_or(MAX_BATCH).clamp(1, MAX_BATCH))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    rows.iter().map(|r| cert_from_row(r, public_url)).collect()
+        f.store_id = Some(own);
+    }
+    let rows = db::certificates::list(&db.pool, campaign, &f, MAX_BATCH).await?;
+    rows.into_iter()
+        .map(|r| certificate(r, public_url))
+        .collect()
 }
 
 // ---------- texts ----------
 
-pub async fn texts(db: &Db, actor: &Actor, campaign_id: i64) -> Result<CampaignTexts, DomainError> {
-    actor.require(&[Role::Marketer, Role::StoreStaff, Role::Reception])?;
-    let r = sqlx::query(
-        "SELECT cert_title, cert_text, regulations, consent_text, poster_headline, poster_text FROM campaigns WHERE id = $1",
-    )
-    .bind(campaign_id)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
-    .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
-    Ok(CampaignTexts {
-        cert_title: r.try_get("cert_title").map_err(internal)?,
-        cert_text: r.try_get("cert_text").map_err(internal)?,
-        regulations: r.try_get("regulations").map_err(internal)?,
-        consent_text: r.try_get("consent_text").map_err(internal)?,
-        poster_headline: r.try_get("poster_headline").map_err(internal)?,
-        poster_text: r.try_get("poster_text").map_err(internal)?,
-    })
+/// The texts a campaign prints, as saved (empty: the default wording). Store staff read those
+/// of their own campaigns (the regulations are theirs to follow).
+pub async fn texts(
+    db: &Db,
+    actor: &Actor,
+    campaign: CampaignId,
+) -> Result<CampaignTexts, DomainError> {
+    actor.may(Op::ViewCampaignTexts)?;
+    super::partners::may_see_campaign(db, actor, campaign).await?;
+    db::campaigns::texts(&db.pool, campaign)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))
+}
+
+/// The longest each printed text may be.
+pub const TEXT_LIMITS: [(&str, usize); 6] = [
+    ("cert_title", 80),
+    ("cert_text", 1_000),
+    ("regulations", 20_000),
+    ("consent_text", 2_000),
+    ("poster_headline", 120),
+    ("poster_text", 1_000),
+];
+
+impl CampaignTexts {
+    fn parse(&self) -> Result<CampaignTexts, DomainError> {
+        let mut c = Check::new();
+        let mut take = |field: &str, max: usize, value: &str| -> String {
+            c.take(optional_text(field, value, max))
+                .flatten()
+                .unwrap_or_default()
+        };
+        let [title, text, regs, consent, headline, poster] = TEXT_LIMITS;
+        let t = CampaignTexts {
+            cert_title: take(title.0, title.1, &self.cert_title),
+            cert_text: take(text.0, text.1, &self.cert_text),
+            regulations: take(regs.0, regs.1, &self.regulations),
+            consent_text: take(consent.0, consent.1, &self.consent_text),
+            poster_headline: take(headline.0, headline.1, &self.poster_headline),
+            poster_text: take(poster.0, poster.1, &self.poster_text),
+        };
+        c.finish()?;
+        Ok(t)
+    }
 }
 
 pub async fn save_texts(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
     input: &CampaignTexts,
 ) -> Result<CampaignTexts, DomainError> {
-    actor.require_marketer()?;
-    let mut c = Check::new();
-    let t = CampaignTexts {
-        cert_title: c
-            .take(optional_text("cert_title", &input.cert_title, 80))
-            .flatten()
-            .unwrap_or_default(),
-        cert_text: c
-            .take(optional_text("cert_text", &input.cert_text, 1_000))
-            .flatten()
-            .unwrap_or_default(),
-        regulations: c
-            .take(optional_text("regulations", &input.regulations, 20_000))
-            .flatten()
-            .unwrap_or_default(),
-        consent_text: c
-            .take(optional_text("consent_text", &input.consent_text, 2_000))
-            .flatten()
-            .unwrap_or_default(),
-        poster_headline: c
-            .take(optional_text(
-                "poster_headline",
-                &input.poster_headline,
-                120,
-            ))
-            .flatten()
-            .unwrap_or_default(),
-        poster_text: c
-            .take(optional_text("poster_text", &input.poster_text, 1_000))
-            .flatten()
-            .unwrap_or_default(),
-    };
-    c.finish()?;
-    let mut tx = db.begin().await?;
-    let n = sqlx::query(
-        "UPDATE campaigns SET cert_title = $1, cert_text = $2, regulations = $3, consent_text = $4,
-         poster_headline = $5, poster_text = $6, updated_at = $7 WHERE id = $8",
-    )
-    .bind(&t.cert_title)
-    .bind(&t.cert_text)
-    .bind(&t.regulations)
-    .bind(&t.consent_text)
-    .bind(&t.poster_headline)
-    .bind(&t.poster_text)
-    .bind(now())
-    .bind(campaign_id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?
-    .rows_affected();
-    if n == 0 {
+    actor.may(Op::ManageCertificates)?;
+    let t = input.parse()?;
+    let mut w = db.write(actor).await?;
+    let at = w.at;
+    if !db::campaigns::save_texts(&mut *w.tx, campaign, &t, at).await? {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
-    super::audit(
-        &mut tx,
-        actor,
+    w.audit(
         "update",
         "campaign_texts",
-        Some(campaign_id),
+        Some(campaign.get()),
         serde_json::to_value(&t).unwrap_or_default(),
     )
     .await?;
-    tx.commit().await.map_err(internal)?;
+    w.commit().await?;
     Ok(t)
 }
 
@@ -729,150 +461,114 @@ pub async fn save_texts(
 pub async fn create_form_batch(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
-    store_id: Option<i64>,
+    campaign: CampaignId,
+    store_id: Option<StoreId>,
     count: &str,
 ) -> Result<FormBatch, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::ManageCertificates)?;
     let mut c = Check::new();
     let n = match parse_count("count", count, MAX_FORMS) {
         Ok(n) => Some(n),
-        Err(DomainError::Invalid(mut f)) => {
-            c.push(
-                "count",
-                f.pop()
-                    .map(|f| f.code)
-                    .unwrap_or(ErrorCode::CountOutOfRange),
-            );
+        Err(_) => {
+            c.push("count", ErrorCode::CountOutOfRange);
             None
         }
-        Err(e) => return Err(e),
     };
     if store_id.is_none() {
         c.push("store_id", ErrorCode::Required);
     }
     c.finish()?;
-    let (Some(n), Some(store_id)) = (n, store_id) else {
+    let (Some(n), Some(store)) = (n, store_id) else {
         return Err(DomainError::Internal);
     };
-    let mut tx = db.begin().await?;
-    open_campaign(&mut tx, campaign_id).await?;
-    check_stores_in_campaign(&mut tx, campaign_id, "store_id", &[store_id]).await?;
-    let first = take_serials(&mut tx, campaign_id, "next_form_serial", n).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO form_batches (campaign_id, store_id, first_serial, last_serial, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    let mut w = db.write(actor).await?;
+    printable_campaign(&mut w, campaign).await?;
+    stores_in_campaign(&mut w, campaign, "store_id", &[store]).await?;
+    let first = db::campaigns::take_serials(&mut *w.tx, campaign, SerialCounter::Forms, n).await?;
+    let (at, by) = (w.at, actor.user_id);
+    let id = db::certificates::insert_form_batch(
+        &mut *w.tx,
+        campaign,
+        store,
+        first,
+        first + n - 1,
+        by,
+        at,
     )
-    .bind(campaign_id)
-    .bind(store_id)
-    .bind(first)
-    .bind(first + n - 1)
-    .bind(actor.user_id)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
-    super::audit(&mut tx, actor, "create", "form_batch", Some(id), serde_json::json!({"campaign_id": campaign_id, "store_id": store_id, "count": n, "first_serial": first})).await?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    w.audit(
+        "create",
+        "form_batch",
+        Some(id),
+        serde_json::json!({"campaign_id": campaign, "store_id": store, "count": n, "first_serial": first}),
+    )
+    .await?;
+    w.commit().await?;
     form_batch(db, actor, id).await
 }
 
 pub async fn form_batch(db: &Db, actor: &Actor, id: i64) -> Result<FormBatch, DomainError> {
-    actor.require_marketer()?;
-    let rows = form_batch_rows(db, "f.id = $1", id).await?;
-    rows.into_iter()
-        .next()
+    actor.may(Op::ManageCertificates)?;
+    db::certificates::form_batch(&db.pool, id)
+        .await?
         .ok_or(DomainError::Refused(ErrorCode::NotFound))
 }
 
 pub async fn list_form_batches(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign: CampaignId,
 ) -> Result<Vec<FormBatch>, DomainError> {
-    actor.require_marketer()?;
-    form_batch_rows(db, "f.campaign_id = $1", campaign_id).await
-}
-
-async fn form_batch_rows(db: &Db, cond: &str, id: i64) -> Result<Vec<FormBatch>, DomainError> {
-    let rows = sqlx::query(&format!(
-        "SELECT f.id, f.campaign_id, f.store_id, s.name AS store_name, f.first_serial, f.last_serial, f.created_at
-         FROM form_batches f JOIN stores s ON s.id = f.store_id WHERE {cond} ORDER BY f.id"
-    ))
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await
-    .map_err(internal)?;
-    rows.iter()
-        .map(|r| {
-            Ok(FormBatch {
-                id: r.try_get("id").map_err(internal)?,
-                campaign_id: r.try_get("campaign_id").map_err(internal)?,
-                store_id: r.try_get("store_id").map_err(internal)?,
-                store_name: r.try_get("store_name").map_err(internal)?,
-                first_serial: r.try_get("first_serial").map_err(internal)?,
-                last_serial: r.try_get("last_serial").map_err(internal)?,
-                created_at: r.try_get("created_at").map_err(internal)?,
-            })
-        })
-        .collect()
+    actor.may(Op::ManageCertificates)?;
+    db::certificates::form_batches(&db.pool, campaign).await
 }
 
 // ---------- the public view ----------
 
+/// The certificate's status as its holder sees it, from the one validity rule.
+pub fn public_status(v: Validity) -> PublicStatus {
+    match v {
+        Validity::Valid => PublicStatus::Valid,
+        Validity::NotYetValid { .. } => PublicStatus::NotYetValid,
+        Validity::Expired { .. } => PublicStatus::Expired,
+        Validity::Redeemed => PublicStatus::Redeemed,
+        Validity::Voided => PublicStatus::Voided,
+    }
+}
+
 /// What the certificate's holder sees on `/c/{code}`: no personal data, no store details.
 pub async fn public_view(db: &Db, code_text: &str) -> Result<PublicCertificate, DomainError> {
     let code = Code::parse(code_text).map_err(code_error)?;
-    let r = sqlx::query(
-        "SELECT c.serial, c.state, k.name AS campaign_name, k.face_value_kopecks, k.valid_until, k.start_date,
-                k.cert_title, k.cert_text, k.terms
-         FROM certificates c JOIN campaigns k ON k.id = c.campaign_id WHERE c.code = $1",
-    )
-    .bind(code.as_str())
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(internal)?
-    .ok_or(DomainError::field("code", ErrorCode::CodeUnknown))?;
+    let r = db::certificates::by_code(&db.pool, &code)
+        .await?
+        .ok_or(DomainError::field("code", ErrorCode::CodeUnknown))?;
     let settings = super::settings::get(db).await?;
-    let today = super::settings::today(&settings.time_zone);
-    let state: String = r.try_get("state").map_err(internal)?;
-    let valid_until = parse_date(&r.try_get::<String, _>("valid_until").map_err(internal)?);
-    let start = parse_date(&r.try_get::<String, _>("start_date").map_err(internal)?);
-    let status = match CertState::parse(&state) {
-        Some(CertState::Redeemed) => PublicStatus::Redeemed,
-        Some(CertState::Voided) => PublicStatus::Voided,
-        _ if today > valid_until => PublicStatus::Expired,
-        _ if today < start => PublicStatus::NotYetValid,
-        _ => PublicStatus::Valid,
-    };
-    let face_value = Money(r.try_get("face_value_kopecks").map_err(internal)?);
-    let campaign_name: String = r.try_get("campaign_name").map_err(internal)?;
+    let window = r.window()?;
+    let status = public_status(lifecycle::validity(r.state()?, &window, db.clock.today()));
     let lang = crate::Lang::Ru;
-    let value = crate::format::money(face_value, lang);
-    let until = crate::format::date(valid_until, lang);
-    let phone = crate::format::phone(&settings.phone);
-    let fill = crate::texts::Fill {
-        value: &value,
-        until: &until,
-        clinic: &settings.name,
-        phone: &phone,
-        address: &settings.address,
-        campaign: &campaign_name,
-    };
     let own = CampaignTexts {
-        cert_title: r.try_get("cert_title").map_err(internal)?,
-        cert_text: r.try_get("cert_text").map_err(internal)?,
+        cert_title: r.cert_title.clone(),
+        cert_text: r.cert_text.clone(),
         ..Default::default()
     };
-    let texts = crate::texts::effective(&own, &fill, lang);
+    let texts = crate::texts::printed(
+        &own,
+        &crate::texts::CampaignFacts {
+            campaign_name: &r.campaign_name,
+            face_value: r.face_value(),
+            valid_until: window.valid_until,
+            settings: &settings,
+        },
+        lang,
+    );
     Ok(PublicCertificate {
         code: code.display(),
-        serial: r.try_get("serial").map_err(internal)?,
-        campaign_name,
+        serial: r.serial,
+        campaign_name: r.campaign_name.clone(),
         title: texts.cert_title,
         terms: texts.cert_text,
-        face_value,
-        valid_until,
+        face_value: r.face_value(),
+        valid_until: window.valid_until,
         status,
         clinic_name: settings.name,
         clinic_address: settings.address,

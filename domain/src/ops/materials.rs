@@ -1,16 +1,22 @@
-//! Printed materials: gathers a campaign's data through `domain::ops` (which checks the role)
-//! and renders it with the `print` crate. Rendering is CPU work: it runs on the blocking pool,
-//! one document at a time per server process, so a 10 000-certificate print never starves
-//! the pages and the API.
+//! Printed materials as PDFs: certificate sheets, paper participant forms, store posters and
+//! the regulations for partner staff. The rules (who may print what, which stores belong to the
+//! campaign, how many certificates fit one file, the wording) live here; the `print` crate
+//! only lays out plain data.
+//!
+//! Rendering is CPU work: it runs on Tokio's blocking pool, one document at a time per server
+//! process, so a 20 000-certificate print never starves the pages and the API.
 
-use domain::auth::Actor;
-use domain::db::Db;
-use domain::model::{Campaign, CampaignTexts};
-use domain::ops;
-use domain::ops::certificates::CertFilter;
-use domain::texts::{self, Fill};
-use domain::{DomainError, ErrorCode, Lang, format};
 use tokio::sync::Semaphore;
+
+use crate::auth::Actor;
+use crate::db::Db;
+use crate::error::{DomainError, ErrorCode};
+use crate::format;
+use crate::i18n::{Lang, Msg};
+use crate::ids::{CampaignId, StoreId};
+use crate::model::{Campaign, CampaignTexts};
+use crate::ops::certificates::CertFilter;
+use crate::policy::Op;
 
 /// The most certificates in one PDF (a store's stock or a serial range; split larger prints).
 pub const MAX_PER_PDF: i64 = 20_000;
@@ -21,11 +27,6 @@ static RENDER: Semaphore = Semaphore::const_new(1);
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub file_name: String,
-}
-
-/// The base URL printed in QR codes.
-pub async fn public_url(db: &Db, server_public_url: &str) -> Result<String, DomainError> {
-    ops::settings::qr_base_url(db, server_public_url).await
 }
 
 /// Everything printed about a campaign, with defaults and placeholders filled in.
@@ -39,34 +40,34 @@ struct Context {
 async fn context(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     lang: Lang,
 ) -> Result<Context, DomainError> {
-    let campaign = ops::campaigns::get(db, actor, campaign_id).await?;
-    let settings = ops::settings::get(db).await?;
-    let own = ops::certificates::texts(db, actor, campaign_id).await?;
-    let face_value = format::money(campaign.face_value, lang);
-    let until = format::date(campaign.valid_until, lang);
-    let phone = format::phone(&settings.phone);
-    let fill = Fill {
-        value: &face_value,
-        until: &until,
-        clinic: &settings.name,
-        phone: &phone,
-        address: &settings.address,
-        campaign: &campaign.name,
-    };
-    let texts = texts::effective(&own, &fill, lang);
+    let campaign = super::campaigns::get(db, actor, campaign_id).await?;
+    let settings = super::settings::get(db).await?;
+    let own = crate::db::campaigns::texts(&db.pool, campaign_id)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
+    let texts = crate::texts::printed(
+        &own,
+        &crate::texts::CampaignFacts {
+            campaign_name: &campaign.name,
+            face_value: campaign.face_value,
+            valid_until: campaign.valid_until,
+            settings: &settings,
+        },
+        lang,
+    );
     let clinic = print::Clinic {
         name: settings.name.clone(),
         address: settings.address.clone(),
-        phone,
+        phone: format::phone(&settings.phone),
     };
     Ok(Context {
+        face_value: format::money(campaign.face_value, lang),
         campaign,
         texts,
         clinic,
-        face_value,
     })
 }
 
@@ -112,55 +113,47 @@ where
         .map_err(print_error)
 }
 
+/// The base URL printed in QR codes.
+async fn qr_base(db: &Db, server_public_url: &str) -> Result<String, DomainError> {
+    super::settings::qr_base_url(db, server_public_url).await
+}
+
 /// Certificates of a campaign (a store's, a batch's or a serial range), 8 per page or 1 per page.
 pub async fn certificates(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     filter: &CertFilter,
     one_per_page: bool,
     server_public_url: &str,
     lang: Lang,
 ) -> Result<Pdf, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::PrintMaterials)?;
     let ctx = context(db, actor, campaign_id, lang).await?;
-    let url = public_url(db, server_public_url).await?;
+    let url = qr_base(db, server_public_url).await?;
     let mut f = filter.clone();
     f.limit = Some(MAX_PER_PDF + 1);
-    let certs = ops::certificates::list(db, actor, campaign_id, &f, &url).await?;
+    let certs = super::certificates::list(db, actor, campaign_id, &f, &url).await?;
     if certs.is_empty() {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
     if certs.len() as i64 > MAX_PER_PDF {
         return Err(DomainError::field("count", ErrorCode::CountOutOfRange));
     }
-    let until_label = match lang {
-        Lang::Ru => format!(
-            "Действителен до {}",
-            format::date(ctx.campaign.valid_until, lang)
-        ),
-        Lang::En => format!(
-            "Valid until {}",
-            format::date(ctx.campaign.valid_until, lang)
-        ),
-    };
-    let unallocated = match lang {
-        Lang::Ru => "—",
-        Lang::En => "—",
-    };
+    let until = format::date(ctx.campaign.valid_until, lang);
     let items: Vec<print::CertificateItem> = certs
         .iter()
         .map(|c| print::CertificateItem {
             serial: format!("№ {:06}", c.serial),
             code: c.code.clone(),
             url: c.url.clone(),
-            store: c.store_name.clone().unwrap_or_else(|| unallocated.into()),
+            store: c.store_name.clone().unwrap_or_else(|| "—".into()),
         })
         .collect();
     let design = print::CertificateDesign {
         title: ctx.texts.cert_title.clone(),
         face_value: ctx.face_value.clone(),
-        valid_until: until_label,
+        valid_until: Msg::PrintValidUntil.text(lang).replace("{date}", &until),
         terms: ctx.texts.cert_text.clone(),
         clinic: ctx.clinic.clone(),
         layout: if one_per_page {
@@ -178,8 +171,8 @@ pub async fn certificates(
 }
 
 /// The URL of a store's digital participant form and self-registration page.
-pub fn store_form_url(public_url: &str, campaign_id: i64, store_id: i64) -> String {
-    format!("{public_url}/join/{campaign_id}/{store_id}")
+pub fn store_form_url(public_url: &str, campaign: CampaignId, store: StoreId) -> String {
+    format!("{public_url}/join/{campaign}/{store}")
 }
 
 /// Paper participant forms of a form batch, one per page, each with its serial number.
@@ -190,10 +183,12 @@ pub async fn forms(
     server_public_url: &str,
     lang: Lang,
 ) -> Result<Pdf, DomainError> {
-    let batch = ops::certificates::form_batch(db, actor, form_batch_id).await?;
-    let ctx = context(db, actor, batch.campaign_id, lang).await?;
-    let url = public_url(db, server_public_url).await?;
-    let form_url = store_form_url(&url, batch.campaign_id, batch.store_id);
+    actor.may(Op::PrintMaterials)?;
+    let batch = super::certificates::form_batch(db, actor, form_batch_id).await?;
+    let campaign = CampaignId(batch.campaign_id);
+    let ctx = context(db, actor, campaign, lang).await?;
+    let url = qr_base(db, server_public_url).await?;
+    let form_url = store_form_url(&url, campaign, StoreId(batch.store_id));
     let items: Vec<print::FormItem> = (batch.first_serial..=batch.last_serial)
         .map(|n| print::FormItem {
             serial: format!("№ {n:06}"),
@@ -201,32 +196,19 @@ pub async fn forms(
             store: batch.store_name.clone(),
         })
         .collect();
-    let labels = match lang {
-        Lang::Ru => print::FormLabels {
-            full_name: "Фамилия, имя".into(),
-            phone: "Мобильный телефон".into(),
-            email: "Эл. почта".into(),
-            birthday: "Дата рождения".into(),
-            heard_from: "Как вы узнали о нашей клинике?".into(),
-            signature: "Подпись".into(),
-            date: "Дата".into(),
-        },
-        Lang::En => print::FormLabels {
-            full_name: "Full name".into(),
-            phone: "Mobile phone".into(),
-            email: "E-mail".into(),
-            birthday: "Date of birth".into(),
-            heard_from: "How did you hear of our clinic?".into(),
-            signature: "Signature".into(),
-            date: "Date".into(),
-        },
-    };
-    let title = match lang {
-        Lang::Ru => format!("Анкета участника акции «{}»", ctx.campaign.name),
-        Lang::En => format!("Participant form: {}", ctx.campaign.name),
+    let labels = print::FormLabels {
+        full_name: Msg::FormFullName.text(lang).into(),
+        phone: Msg::FormMobile.text(lang).into(),
+        email: Msg::Email.text(lang).into(),
+        birthday: Msg::Birthday.text(lang).into(),
+        heard_from: Msg::FormHeardFrom.text(lang).into(),
+        signature: Msg::FormSignature.text(lang).into(),
+        date: Msg::Date.text(lang).into(),
     };
     let design = print::FormDesign {
-        title,
+        title: Msg::FormTitle
+            .text(lang)
+            .replace("{campaign}", &ctx.campaign.name),
         clinic: ctx.clinic.clone(),
         labels,
         consent: ctx.texts.consent_text.clone(),
@@ -245,22 +227,22 @@ pub async fn forms(
 pub async fn poster(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
-    store_id: i64,
+    campaign_id: CampaignId,
+    store_id: StoreId,
     a3: bool,
     server_public_url: &str,
     lang: Lang,
 ) -> Result<Pdf, DomainError> {
-    actor.require_marketer()?;
+    actor.may(Op::PrintMaterials)?;
     let ctx = context(db, actor, campaign_id, lang).await?;
-    let store = ops::partners::get_store(db, actor, store_id).await?;
+    let store = super::partners::get_store(db, actor, store_id).await?;
     if !ctx.campaign.partner_ids.contains(&store.partner_id) {
         return Err(DomainError::field(
             "store_id",
             ErrorCode::StoreNotInCampaign,
         ));
     }
-    let url = public_url(db, server_public_url).await?;
+    let url = qr_base(db, server_public_url).await?;
     let poster = print::Poster {
         size: if a3 {
             print::PaperSize::A3
@@ -273,10 +255,7 @@ pub async fn poster(
         url: store_form_url(&url, campaign_id, store_id),
         store: store.name.clone(),
         clinic: ctx.clinic.clone(),
-        qr_caption: match lang {
-            Lang::Ru => "Наведите камеру телефона на QR-код".into(),
-            Lang::En => "Point your phone camera at the QR code".into(),
-        },
+        qr_caption: Msg::PosterQrCaption.text(lang).into(),
     };
     let bytes = render(move || print::poster(&poster)).await?;
     Ok(Pdf {
@@ -288,23 +267,18 @@ pub async fn poster(
     })
 }
 
-/// The campaign's regulations for partner staff.
+/// The campaign's regulations for partner staff (store staff: of their own campaigns).
 pub async fn regulations(
     db: &Db,
     actor: &Actor,
-    campaign_id: i64,
+    campaign_id: CampaignId,
     lang: Lang,
 ) -> Result<Pdf, DomainError> {
-    actor.require(&[
-        domain::types::Role::Marketer,
-        domain::types::Role::StoreStaff,
-    ])?;
+    actor.may(Op::ViewCampaignTexts)?;
+    super::partners::may_see_campaign(db, actor, campaign_id).await?;
     let ctx = context(db, actor, campaign_id, lang).await?;
     let doc = print::Regulations {
-        title: match lang {
-            Lang::Ru => "Регламент акции".into(),
-            Lang::En => "Campaign regulations".into(),
-        },
+        title: Msg::RegulationsTitle.text(lang).into(),
         campaign: ctx.campaign.name.clone(),
         text: ctx.texts.regulations.clone(),
         clinic: ctx.clinic.clone(),

@@ -1,0 +1,51 @@
+//! The public self-registration page of a store's poster or paper form.
+
+use leptos::prelude::*;
+
+use crate::error::AppResult;
+#[cfg(feature = "ssr")]
+use crate::ssr;
+#[cfg(feature = "ssr")]
+use domain::ids::{CampaignId, StoreId};
+#[cfg(feature = "ssr")]
+use domain::ops;
+
+#[server(prefix = "/sf")]
+pub async fn get_join_info(
+    campaign_id: i64,
+    store_id: i64,
+) -> AppResult<domain::checkin::JoinInfo> {
+    let st = ssr::state()?;
+    Ok(ops::handouts::join_info(&st.db, CampaignId(campaign_id), StoreId(store_id)).await?)
+}
+
+#[server(prefix = "/sf")]
+pub async fn join_campaign(
+    campaign_id: i64,
+    store_id: i64,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    consent: Option<String>,
+    website: Option<String>,
+) -> AppResult<domain::checkin::ECertificate> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let input = domain::checkin::SelfRegistration {
+        name,
+        phone,
+        email: email.unwrap_or_default(),
+        consent: consent.is_some_and(|c| !c.is_empty() && c != "false"),
+        website: website.unwrap_or_default(),
+    };
+    Ok(ops::handouts::self_register(
+        &st.db,
+        CampaignId(campaign_id),
+        StoreId(store_id),
+        &input,
+        &client,
+        &st.public_url,
+    )
+    .await?)
+}

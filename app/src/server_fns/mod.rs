@@ -1,0 +1,53 @@
+//! Server functions, one module per area: the pages' only way to the server. Each one finds
+//! the signed-in actor and calls an operation in `domain::ops`, which asks the access policy
+//! and checks the store. Arguments arrive as plain numbers and text (form posts work before
+//! the WASM has loaded) and become typed ids here, at the edge.
+
+/// Runs an operation with the signed-in actor and turns a refusal into the wire error.
+#[cfg(feature = "ssr")]
+macro_rules! with_actor {
+    (|$st:ident, $a:ident| $body:expr) => {{
+        let r: Result<_, domain::DomainError> = async {
+            let ($st, $a) = crate::ssr::actor().await?;
+            #[allow(unused_variables)]
+            let _ = (&$st, &$a);
+            $body
+        }
+        .await;
+        r.map_err(crate::error::AppError::from)
+    }};
+}
+
+pub mod auth;
+pub mod campaigns;
+pub mod certificates;
+pub mod checkin;
+pub mod home;
+pub mod join;
+pub mod partners;
+pub mod people;
+pub mod settings;
+pub mod staff;
+
+/// Parses an id from a form `<select>` ("" means none).
+#[cfg(feature = "ssr")]
+pub(crate) fn opt_id(field: &str, s: &str) -> Result<Option<i64>, domain::DomainError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    s.parse()
+        .map(Some)
+        .map_err(|_| domain::DomainError::field(field, domain::ErrorCode::InvalidChoice))
+}
+
+pub use auth::*;
+pub use campaigns::*;
+pub use certificates::*;
+pub use checkin::*;
+pub use home::*;
+pub use join::*;
+pub use partners::*;
+pub use people::*;
+pub use settings::*;
+pub use staff::*;
