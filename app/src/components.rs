@@ -1,8 +1,7 @@
 //! Pieces every page uses: the page frame with navigation, form fields that show their
 //! error in the user's language, and the error box.
 
-use domain::types::Role;
-use domain::{DomainError, Msg};
+use domain::{DomainError, Msg, policy};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
@@ -39,13 +38,10 @@ where
 /// next person on a shared phone cannot read them (works with or without the WASM).
 const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
 
-/// The page frame: top bar with navigation for the signed-in person's role.
+/// The page frame: top bar with the navigation of the signed-in person's role, and the page
+/// itself only if the access policy lets that role open it (`domain::policy::PAGES`).
 #[component]
-pub fn Layout(
-    title: Msg,
-    #[prop(optional)] roles: Option<&'static [Role]>,
-    children: ChildrenFn,
-) -> impl IntoView {
+pub fn Layout(title: Msg, children: ChildrenFn) -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let logout = ServerAction::<Logout>::new();
     let lang = use_lang();
@@ -56,9 +52,9 @@ pub fn Layout(
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
-                        let allowed = roles.is_none_or(|r| r.contains(&me.role));
-                        let nav = nav_items(me.role);
                         let path = location.pathname.get_untracked();
+                        let allowed = policy::page_at(&path).is_none_or(|p| p.open_to(Some(me.role)));
+                        let nav = policy::nav(me.role);
                         let back = path.clone();
                         view! {
                             <header class="topbar">
@@ -90,21 +86,6 @@ pub fn Layout(
                 }
             })}
         </Suspense>
-    }
-}
-
-fn nav_items(role: Role) -> Vec<(&'static str, Msg)> {
-    match role {
-        Role::Marketer => vec![
-            ("/", Msg::NavHome),
-            ("/campaigns", Msg::NavCampaigns),
-            ("/checkin", Msg::NavCheckin),
-            ("/partners", Msg::NavPartners),
-            ("/people", Msg::NavPeople),
-            ("/settings", Msg::NavSettings),
-        ],
-        Role::Reception => vec![("/", Msg::NavHome), ("/checkin", Msg::NavCheckin)],
-        _ => vec![("/", Msg::NavHome)],
     }
 }
 

@@ -94,6 +94,9 @@ messages! {
     HomeNoCampaigns => "Акций пока нет. Создайте первую.", "No campaigns yet. Create the first one.";
     StaffHomeTitle => "Ваш магазин", "Your store";
     ReceptionHomeTitle => "Ресепшн", "Reception";
+    ShopperHomeTitle => "Тайный покупатель", "Mystery shopper";
+    ShopperIntro => "Раз в неделю вы проверяете один магазин-партнёр: рассказывают ли сотрудники об акции сами, предлагают ли сертификат, объясняют ли условия, просят ли контакты и согласие, видны ли плакаты, есть ли сертификаты и анкеты. Задания на проверку появятся здесь; ниже — магазины, участвующие в акциях, с адресами и часами работы.", "Once a week you check one partner store: do the staff mention the promotion unprompted, offer a certificate, explain the terms, ask for contacts and consent, are the posters visible, are certificates and forms in stock. Your visit assignments will appear here; below are the stores taking part, with addresses and opening hours.";
+    ShopperNoCampaigns => "Сейчас нет идущих акций.", "No campaign is running now.";
     ComingSoon => "Этот раздел появится в следующих версиях.", "This section comes in a later version.";
     // campaigns
     Campaigns => "Акции", "Campaigns";

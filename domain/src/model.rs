@@ -427,3 +427,21 @@ pub(crate) fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<S
         TextOrNumber::Number(n) => n.to_string(),
     })
 }
+
+/// A store as a mystery shopper needs it: where and when to go (no contacts, no figures).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShopperStore {
+    pub partner_name: String,
+    pub store_name: String,
+    pub address: Option<String>,
+    pub opening_hours: Option<String>,
+}
+
+/// A running campaign and the stores taking part, for the mystery shopper's home.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShopperCampaign {
+    pub campaign_name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub stores: Vec<ShopperStore>,
+}

@@ -179,7 +179,7 @@ async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next
     };
     let allowed = page.open_to(Some(role));
     let mut resp = next.run(req).await;
-    if !allowed && resp.status().is_success() {
+    if !allowed && !resp.status().is_redirection() {
         *resp.status_mut() = StatusCode::FORBIDDEN;
     }
     resp

@@ -270,6 +270,7 @@ impl TestApp {
         );
         let client = Client::builder()
             .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
         (

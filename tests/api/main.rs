@@ -1,11 +1,14 @@
 //! Integration tests: the real app over HTTP, on SQLite or PostgreSQL
 //! (`SARAFAN_TEST_DATABASE=sqlite|postgres`).
 
+mod access;
 mod accounts;
 mod campaigns;
 mod certificates;
 mod checkin;
 mod helpers;
+mod lifecycle;
 mod pages;
 mod partners;
+mod schema;
 mod security;

@@ -2,7 +2,7 @@
 
 use domain::format;
 use domain::model::{Campaign, Partner};
-use domain::types::{CampaignStatus, CostCategory, Role};
+use domain::types::{CampaignStatus, CostCategory};
 use domain::{DomainError, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -20,7 +20,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let partners = Resource::new(|| (), |_| list_partners());
     let lang = use_lang();
     view! {
-        <Layout title=Msg::Campaigns roles=&[Role::Marketer]>
+        <Layout title=Msg::Campaigns>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     let (list, partners) = (campaigns.await, partners.await);
@@ -165,7 +165,7 @@ pub fn CampaignPage() -> impl IntoView {
     let cost_form_error =
         Signal::derive(move || cost_error.get().filter(|e| e.fields().is_empty()));
     view! {
-        <Layout title=Msg::Campaigns roles=&[Role::Marketer]>
+        <Layout title=Msg::Campaigns>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (campaign.await, partners.await) {

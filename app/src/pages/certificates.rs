@@ -3,7 +3,6 @@
 //! And the public page a participant's phone opens from the QR code.
 
 use domain::model::{CertState, PublicStatus, Store};
-use domain::types::Role;
 use domain::{Msg, format};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -71,7 +70,7 @@ pub fn CertificatesPage() -> impl IntoView {
         Signal::derive(move || void_error.get().filter(|e| e.fields().is_empty()));
     let texts_error = action_error(texts_save);
     view! {
-        <Layout title=Msg::CertificatesTitle roles=&[Role::Marketer]>
+        <Layout title=Msg::CertificatesTitle>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     let (campaign, stores) = match (campaign.await, stores.await) {

@@ -3,7 +3,6 @@
 
 use domain::checkin::{Attribution, AttributionRow, CheckinAnswer, Verdict, Visit};
 use domain::code::{Code, CodeProblem};
-use domain::types::Role;
 use domain::{Lang, Msg, format};
 use leptos::html;
 use leptos::prelude::*;
@@ -30,7 +29,7 @@ pub fn typing_hint(text: &str) -> Option<Msg> {
 #[component]
 pub fn CheckinPage() -> impl IntoView {
     view! {
-        <Layout title=Msg::CheckinTitle roles=&[Role::Reception, Role::Marketer]>
+        <Layout title=Msg::CheckinTitle>
             <CheckinPanel/>
         </Layout>
     }

@@ -1,4 +1,6 @@
-//! The home page: the marketer's campaign overview; staff and reception see their start page.
+//! The home page, where everyone lands after signing in (`domain::policy::landing`): the
+//! marketer's campaign overview, the store employee's hand-out form, reception's check-in, the
+//! mystery shopper's list of stores to visit.
 
 use domain::format;
 use domain::types::Role;
@@ -7,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Layout};
 use crate::i18n::{t, use_lang};
-use crate::server_fns::{get_me, overview};
+use crate::server_fns::{get_me, overview, shopper_home};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -28,10 +30,13 @@ pub fn HomePage() -> impl IntoView {
                             <crate::pages::checkin::CheckinPanel/>
                         </Layout>
                     }.into_any(),
-                    Ok(Some(_)) => view! {
-                        <Layout title=Msg::ReceptionHomeTitle>
-                            <p class="muted">{t(Msg::ComingSoon)}</p>
+                    Ok(Some(m)) if m.role == Role::MysteryShopper => view! {
+                        <Layout title=Msg::ShopperHomeTitle>
+                            <ShopperHome/>
                         </Layout>
+                    }.into_any(),
+                    Ok(Some(_)) => view! {
+                        <Layout title=Msg::HomeTitle><p class="muted">{t(Msg::ComingSoon)}</p></Layout>
                     }.into_any(),
                     _ => view! { <Layout title=Msg::HomeTitle><p class="muted">{t(Msg::ComingSoon)}</p></Layout> }.into_any(),
                 }
@@ -45,7 +50,7 @@ fn MarketerHome() -> impl IntoView {
     let data = Resource::new(|| (), |_| overview());
     let lang = use_lang();
     view! {
-        <Layout title=Msg::HomeTitle roles=&[Role::Marketer]>
+        <Layout title=Msg::HomeTitle>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -95,5 +100,39 @@ fn Kpi(value: String, label: Msg, href: &'static str) -> impl IntoView {
             <span class="kpi-value">{value}</span>
             <span class="kpi-label">{t(label)}</span>
         </a>
+    }
+}
+
+/// The mystery shopper's home: what the job is, and the stores of each running campaign with
+/// their addresses and hours (the visit forms arrive with the shopper-visits work).
+#[component]
+fn ShopperHome() -> impl IntoView {
+    let data = Resource::new(|| (), |_| shopper_home());
+    let lang = use_lang();
+    view! {
+        <p>{t(Msg::ShopperIntro)}</p>
+        <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{t(Msg::ShopperNoCampaigns)}</p> }.into_any(),
+                    Ok(list) => list.into_iter().map(|c| view! {
+                        <section class="card stack">
+                            <h2>{c.campaign_name.clone()}</h2>
+                            <p class="muted">{format::date(c.start_date, lang)}" — "{format::date(c.end_date, lang)}</p>
+                            <ul class="plain shopper-stores">
+                                {c.stores.into_iter().map(|s| view! {
+                                    <li>
+                                        <strong>{s.store_name}</strong>" · "<span class="muted">{s.partner_name}</span>
+                                        {s.address.map(|a| view! { <br/>{a} })}
+                                        {s.opening_hours.map(|h| view! { <br/><span class="muted">{h}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view().into_any(),
+                    Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

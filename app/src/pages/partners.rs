@@ -1,7 +1,6 @@
 //! Partners and their stores, with the administrators' contacts one tap away.
 
 use domain::model::{Partner, Store};
-use domain::types::Role;
 use domain::{DomainError, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -20,7 +19,7 @@ pub fn PartnersPage() -> impl IntoView {
     let partners = Resource::new(move || save.version().get(), |_| list_partners());
     let stores = Resource::new(|| (), |_| list_stores(None));
     view! {
-        <Layout title=Msg::NavPartners roles=&[Role::Marketer]>
+        <Layout title=Msg::NavPartners>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (partners.await, stores.await) {
@@ -100,7 +99,7 @@ pub fn PartnerPage() -> impl IntoView {
     );
     let store_error = action_error(add_store);
     view! {
-        <Layout title=Msg::NavPartners roles=&[Role::Marketer]>
+        <Layout title=Msg::NavPartners>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (partner.await, stores.await) {

@@ -44,7 +44,7 @@ pub fn PeoplePage() -> impl IntoView {
         }
     });
     view! {
-        <Layout title=Msg::NavPeople roles=&[Role::Marketer]>
+        <Layout title=Msg::NavPeople>
             {move || fresh.get().map(|n| view! { <InviteCard invite=n/> })}
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {

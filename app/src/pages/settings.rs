@@ -37,7 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
     let form_error =
         Signal::derive(move || error.get().filter(|e: &DomainError| e.fields().is_empty()));
     view! {
-        <Layout title=Msg::Settings roles=&[Role::Marketer]>
+        <Layout title=Msg::Settings>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match (settings.await, sessions.await, tokens.await) {

@@ -3,7 +3,6 @@
 //! And the public page a poster's or paper form's QR code opens: self-registration.
 
 use domain::checkin::{HandoutConflict, StaffSummary};
-use domain::types::Role;
 use domain::{Lang, Msg, format};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -42,7 +41,7 @@ impl Default for StaffData {
 pub fn HandoutPage() -> impl IntoView {
     let data = StaffData::new();
     view! {
-        <Layout title=Msg::StaffHomeTitle roles=&[Role::StoreStaff]>
+        <Layout title=Msg::StaffHomeTitle>
             <StaffHome data/>
         </Layout>
     }

@@ -37,3 +37,9 @@ pub async fn overview() -> AppResult<OverviewData> {
         })
     })
 }
+
+/// The mystery shopper's home: running campaigns and the stores to visit.
+#[server(prefix = "/sf")]
+pub async fn shopper_home() -> AppResult<Vec<ShopperCampaign>> {
+    with_actor!(|st, a| ops::partners::shopper_overview(&st.db, &a).await)
+}

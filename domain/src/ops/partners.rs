@@ -262,6 +262,38 @@ pub async fn may_see_campaign(
     }
 }
 
+/// The mystery shopper's home: the running campaigns and the stores taking part in each, with
+/// addresses and opening hours (the checks themselves arrive with the shopper-visits work).
+pub async fn shopper_overview(
+    db: &Db,
+    actor: &Actor,
+) -> Result<Vec<crate::model::ShopperCampaign>, DomainError> {
+    actor.may(Op::ShopperHome)?;
+    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+    let campaigns = db::campaigns::list(&mut conn, None).await?;
+    let stores = db::partners::stores(&mut *conn, None, None).await?;
+    Ok(campaigns
+        .into_iter()
+        .map(|c| c.campaign)
+        .filter(|c| c.status == crate::types::CampaignStatus::Active)
+        .map(|c| crate::model::ShopperCampaign {
+            stores: stores
+                .iter()
+                .filter(|s| c.partner_ids.contains(&s.partner_id))
+                .map(|s| crate::model::ShopperStore {
+                    partner_name: s.partner_name.clone(),
+                    store_name: s.name.clone(),
+                    address: s.address.clone(),
+                    opening_hours: s.opening_hours.clone(),
+                })
+                .collect(),
+            campaign_name: c.name,
+            start_date: c.start_date,
+            end_date: c.end_date,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,0 +1,982 @@
+//! The access policy seen from outside: every route of the app — the pages (from the Leptos
+//! router), the server functions (from their registry) and the JSON API (from the OpenAPI
+//! document, which is built from the API router) — asked by every role, every answer checked
+//! against the table below. The table is written by hand from what each role's work needs; it
+//! does not read `domain::policy`. A route the table does not list fails the test, so a new
+//! route cannot go unchecked.
+
+use std::collections::BTreeSet;
+
+use domain::auth::Actor;
+use domain::ids::{CampaignId, StoreId};
+use domain::model::{BatchInput, CampaignInput, CostInput, PartnerInput, StoreInput};
+use domain::ops;
+use domain::types::Role;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use server_fn::ServerFn;
+
+use crate::helpers::{TestApp, spawn_app};
+
+/// Who asks, in the order of the expectation strings below.
+const WHO: [&str; 6] = [
+    "anonymous",
+    "marketer",
+    "reception",
+    "staff of a store in the campaign",
+    "staff of a store outside it",
+    "mystery shopper",
+];
+
+/// One expected answer:
+/// `y` allowed (anything but 401/403 and server errors), `n` refused (403; anonymous: 401 or a
+/// redirect to the sign-in page), `h` hidden by the store scope (404), `p` public (no server
+/// error, whoever asks).
+fn check(who: &str, what: &str, expected: char, status: StatusCode, location: Option<&str>) {
+    let s = status.as_u16();
+    let ok = match expected {
+        'y' => s != 401 && s != 403 && s < 500,
+        'n' if who == "anonymous" => s == 401 || (s == 303 && location == Some("/login")),
+        'n' => s == 403,
+        'h' => s == 404,
+        'p' => s < 500,
+        _ => false,
+    };
+    assert!(
+        ok,
+        "{what} asked by {who}: expected {expected:?}, got {status} (location {location:?})"
+    );
+}
+
+/// The seeded clinic: a campaign with partner P1 (store A); partner P2 (store B) is not in it.
+struct Seed {
+    campaign: i64,
+    partner_in: i64,
+    store_in: i64,
+    code: String,
+    form_batch: i64,
+}
+
+async fn seed(app: &TestApp) -> Seed {
+    let sys = Actor::system();
+    let db = &app.db;
+    let partner = |name: &str| PartnerInput {
+        name: name.into(),
+        notes: "Договор до марта, скидка 10% нашим сотрудникам".into(),
+        ..Default::default()
+    };
+    let p1 = ops::partners::create_partner(db, &sys, &partner("Фитнес «Атлет»"))
+        .await
+        .expect("p1");
+    let p2 = ops::partners::create_partner(db, &sys, &partner("Кафе «Ромашка»"))
+        .await
+        .expect("p2");
+    let store = |partner_id: i64, name: &str| StoreInput {
+        partner_id,
+        name: name.into(),
+        address: "Тверская, 1".into(),
+        ..Default::default()
+    };
+    let a = ops::partners::create_store(db, &sys, &store(p1.id, "Атлет на Тверской"))
+        .await
+        .expect("store a");
+    let b = ops::partners::create_store(db, &sys, &store(p2.id, "Ромашка"))
+        .await
+        .expect("store b");
+    let campaign = ops::campaigns::create(
+        db,
+        &sys,
+        &CampaignInput {
+            name: "Зимняя улыбка".into(),
+            start_date: "2026-11-16".into(),
+            end_date: "2027-01-31".into(),
+            face_value: "500".into(),
+            valid_until: "2027-02-28".into(),
+            status: "active".into(),
+            partner_ids: vec![p1.id],
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("campaign");
+    let c1 = CampaignId(campaign.id);
+    ops::campaigns::add_cost(
+        db,
+        &sys,
+        c1,
+        &CostInput {
+            category: "printing".into(),
+            amount: "12 000".into(),
+            spent_on: "2026-11-20".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("cost");
+    ops::certificates::create_batch(
+        db,
+        &sys,
+        c1,
+        &BatchInput {
+            count: "5".into(),
+            store_ids: vec![a.id],
+        },
+    )
+    .await
+    .expect("batch");
+    let form_batch = ops::certificates::create_form_batch(db, &sys, c1, Some(StoreId(a.id)), "1")
+        .await
+        .expect("forms");
+    let code = ops::certificates::list(db, &sys, c1, &Default::default(), "")
+        .await
+        .expect("certificates")[0]
+        .code
+        .clone();
+    let _ = b;
+    Seed {
+        campaign: campaign.id,
+        partner_in: p1.id,
+        store_in: a.id,
+        code,
+        form_batch: form_batch.id,
+    }
+}
+
+/// A client for each of [`WHO`]: anonymous, then people signed in with a session cookie.
+async fn people(app: &TestApp, s: &Seed) -> Vec<Client> {
+    let store_out = ops::partners::list_stores(&app.db, &Actor::system(), None)
+        .await
+        .expect("stores")
+        .into_iter()
+        .find(|x| x.id != s.store_in)
+        .expect("store b")
+        .id;
+    let mut clients = vec![app.browser()];
+    for (role, store, name) in [
+        (Role::Marketer, None, "Анна"),
+        (Role::Reception, None, "Регистратура"),
+        (Role::StoreStaff, Some(s.store_in), "Мария"),
+        (Role::StoreStaff, Some(store_out), "Олег"),
+        (Role::MysteryShopper, None, "Тайный покупатель"),
+    ] {
+        clients.push(app.person(role, store, name).await.1.raw().clone());
+    }
+    clients
+}
+
+// ---------- pages ----------
+
+/// Every page of the Leptos router: (path as the router writes it, a real path, expected).
+fn page_table(s: &Seed) -> Vec<(&'static str, String, &'static str)> {
+    let c = s.campaign;
+    vec![
+        ("/", "/".into(), "nyyyyy"),
+        ("/campaigns", "/campaigns".into(), "nynnnn"),
+        ("/campaigns/:id", format!("/campaigns/{c}"), "nynnnn"),
+        (
+            "/campaigns/:id/certificates",
+            format!("/campaigns/{c}/certificates"),
+            "nynnnn",
+        ),
+        ("/handout", "/handout".into(), "nnnyyn"),
+        ("/checkin", "/checkin".into(), "nyynnn"),
+        ("/partners", "/partners".into(), "nynnnn"),
+        (
+            "/partners/:id",
+            format!("/partners/{}", s.partner_in),
+            "nynnnn",
+        ),
+        ("/people", "/people".into(), "nynnnn"),
+        ("/settings", "/settings".into(), "nynnnn"),
+        ("/login", "/login".into(), "pppppp"),
+        ("/setup/:token", "/setup/nope".into(), "pppppp"),
+        ("/invite/:token", "/invite/nope".into(), "pppppp"),
+        ("/c/:code", format!("/c/{}", s.code), "pppppp"),
+        (
+            "/join/:campaign/:store",
+            format!("/join/{c}/{}", s.store_in),
+            "pppppp",
+        ),
+    ]
+}
+
+/// The pages as the router lists them, with `{param}` written as `:param`.
+fn discovered_pages() -> BTreeSet<String> {
+    leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| {
+            r.path()
+                .split('/')
+                .map(|seg| {
+                    seg.strip_prefix('{')
+                        .and_then(|x| x.strip_suffix('}'))
+                        .map(|p| format!(":{p}"))
+                        .unwrap_or_else(|| seg.to_owned())
+                })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .map(|p| if p.is_empty() { "/".into() } else { p })
+        .collect()
+}
+
+// ---------- server functions ----------
+
+/// Every server function: (its path, form arguments, expected). Writes get arguments that the
+/// rules refuse *after* the policy has let the caller through, so nothing changes.
+fn server_fn_table(s: &Seed) -> Vec<(&'static str, Vec<(&'static str, String)>, &'static str)> {
+    use app::server_fns::*;
+    let c = s.campaign.to_string();
+    let code = s.code.clone();
+    let none = Vec::new;
+    let id = |v: &str| vec![("id", v.to_owned())];
+    let campaign = || vec![("campaign_id", c.clone())];
+    vec![
+        (GetMe::PATH, none(), "pppppp"),
+        (
+            Login::PATH,
+            vec![
+                ("email", "x@clinic.test".into()),
+                ("password", "wrong".into()),
+            ],
+            "pppppp",
+        ),
+        (
+            SetupLinkValid::PATH,
+            vec![("token", "nope".into())],
+            "pppppp",
+        ),
+        (
+            CompleteSetup::PATH,
+            vec![
+                ("token", "nope".into()),
+                ("name", String::new()),
+                ("email", String::new()),
+                ("password", String::new()),
+            ],
+            "pppppp",
+        ),
+        (
+            InvitePreview::PATH,
+            vec![("token", "nope".into())],
+            "pppppp",
+        ),
+        (AcceptInvite::PATH, vec![("token", "nope".into())], "pppppp"),
+        (Overview::PATH, none(), "nynnnn"),
+        (ShopperHome::PATH, none(), "nnnnny"),
+        (ListCampaigns::PATH, none(), "nyyyyy"),
+        (GetCampaign::PATH, id(&c), "nyyyny"),
+        (
+            SaveCampaign::PATH,
+            vec![
+                ("name", String::new()),
+                ("start_date", String::new()),
+                ("end_date", String::new()),
+                ("face_value", String::new()),
+                ("valid_until", String::new()),
+                ("terms", String::new()),
+                ("status", "draft".into()),
+            ],
+            "nynnnn",
+        ),
+        (ListCosts::PATH, campaign(), "nynnnn"),
+        (
+            AddCost::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("category", "pizza".into()),
+                ("amount", String::new()),
+                ("spent_on", String::new()),
+                ("note", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (DeleteCost::PATH, id("999999"), "nynnnn"),
+        (ListPartners::PATH, none(), "nyyyyy"),
+        (GetPartner::PATH, id(&s.partner_in.to_string()), "nyyyhy"),
+        (
+            SavePartner::PATH,
+            vec![
+                ("name", String::new()),
+                ("contact_person", String::new()),
+                ("phone", String::new()),
+                ("email", String::new()),
+                ("notes", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (ListStores::PATH, none(), "nyyyyy"),
+        (
+            SaveStore::PATH,
+            vec![
+                ("partner_id", s.partner_in.to_string()),
+                ("name", String::new()),
+                ("address", String::new()),
+                ("opening_hours", String::new()),
+                ("admin_name", String::new()),
+                ("admin_phone", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (ListPeople::PATH, none(), "nynnnn"),
+        (ListInvites::PATH, none(), "nynnnn"),
+        (
+            InvitePerson::PATH,
+            vec![
+                ("name", String::new()),
+                ("phone", String::new()),
+                ("email", String::new()),
+                ("role", String::new()),
+                ("store_id", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (
+            Reinvite::PATH,
+            vec![("person_id", "999999".into())],
+            "nynnnn",
+        ),
+        (RevokeInvite::PATH, id("999999"), "nynnnn"),
+        (ListSessions::PATH, none(), "nyyyyy"),
+        (EndSession::PATH, id("999999"), "nyyyyy"),
+        (GetSettings::PATH, none(), "nynnnn"),
+        (
+            SaveSettings::PATH,
+            vec![
+                ("name", String::new()),
+                ("address", String::new()),
+                ("phone", String::new()),
+                ("public_url", String::new()),
+                ("time_zone", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (ListTokens::PATH, none(), "nynnnn"),
+        (
+            CreateToken::PATH,
+            vec![("name", String::new()), ("role", "marketer".into())],
+            "nynnnn",
+        ),
+        (RevokeToken::PATH, id("999999"), "nynnnn"),
+        (
+            AddClinicService::PATH,
+            vec![("name", String::new())],
+            "nynnnn",
+        ),
+        (HideClinicService::PATH, id("999999"), "nynnnn"),
+        (ListBatches::PATH, campaign(), "nynnnn"),
+        (CertificateStock::PATH, campaign(), "nynynn"),
+        (
+            CreateBatch::PATH,
+            vec![("campaign_id", c.clone()), ("count", "0".into())],
+            "nynnnn",
+        ),
+        (
+            MoveCertificates::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("first_serial", String::new()),
+                ("last_serial", String::new()),
+                ("store_id", String::new()),
+                ("reason", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (
+            VoidCertificate::PATH,
+            vec![("code", String::new()), ("reason", String::new())],
+            "nynnnn",
+        ),
+        (GetCampaignTexts::PATH, campaign(), "nynynn"),
+        (
+            SaveCampaignTexts::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("cert_title", "я".repeat(81)),
+                ("cert_text", String::new()),
+                ("regulations", String::new()),
+                ("consent_text", String::new()),
+                ("poster_headline", String::new()),
+                ("poster_text", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (
+            CreateFormBatch::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("store_id", String::new()),
+                ("count", "0".into()),
+            ],
+            "nynnnn",
+        ),
+        (ListFormBatches::PATH, campaign(), "nynnnn"),
+        (
+            GetPublicCertificate::PATH,
+            vec![("code", code.clone())],
+            "pppppp",
+        ),
+        (
+            CheckinCheck::PATH,
+            vec![("code", "nonsense".into())],
+            "nyynnn",
+        ),
+        (
+            CheckinRedeem::PATH,
+            vec![("code", code.clone()), ("idempotency_key", String::new())],
+            "nyynnn",
+        ),
+        (
+            CheckinUndo::PATH,
+            vec![("code", code.clone()), ("reason", String::new())],
+            "nyynnn",
+        ),
+        (
+            CheckinVisit::PATH,
+            vec![("code", code.clone()), ("amount", String::new())],
+            "nyynnn",
+        ),
+        (CheckinVisits::PATH, vec![("code", code.clone())], "nyynnn"),
+        (ClinicServices::PATH, none(), "nyynnn"),
+        (CampaignAttribution::PATH, campaign(), "nynnnn"),
+        (StaffHome::PATH, none(), "nyyyyy"),
+        (ReadRegulations::PATH, campaign(), "nnnynn"),
+        (HandoutConflicts::PATH, campaign(), "nynnnn"),
+        (
+            ResolveHandoutConflict::PATH,
+            vec![("id", "999999".into()), ("resolution", String::new())],
+            "nynnnn",
+        ),
+        (
+            GetJoinInfo::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("store_id", s.store_in.to_string()),
+            ],
+            "pppppp",
+        ),
+        (
+            JoinCampaign::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("store_id", s.store_in.to_string()),
+                ("name", String::new()),
+                ("phone", String::new()),
+            ],
+            "pppppp",
+        ),
+        // Last: it ends the session it is called with.
+        (Logout::PATH, none(), "pppppp"),
+    ]
+}
+
+// ---------- the JSON API ----------
+
+/// Every route of the API: (method, path as documented, a real path, a JSON body, expected).
+fn api_table(
+    s: &Seed,
+) -> Vec<(
+    &'static str,
+    &'static str,
+    String,
+    Option<Value>,
+    &'static str,
+)> {
+    let c = s.campaign;
+    let (a, p1, code) = (s.store_in, s.partner_in, s.code.clone());
+    let campaign_body = json!({"name": "", "start_date": "", "end_date": "", "valid_until": ""});
+    vec![
+        (
+            "get",
+            "/api/v1/campaigns",
+            "/campaigns".into(),
+            None,
+            "nyyyyy",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns",
+            "/campaigns".into(),
+            Some(campaign_body.clone()),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}",
+            format!("/campaigns/{c}"),
+            None,
+            "nyyyny",
+        ),
+        (
+            "put",
+            "/api/v1/campaigns/{id}",
+            format!("/campaigns/{c}"),
+            Some(campaign_body),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/costs",
+            format!("/campaigns/{c}/costs"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/costs",
+            format!("/campaigns/{c}/costs"),
+            Some(json!({"category": "pizza", "spent_on": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/partners",
+            "/partners".into(),
+            None,
+            "nyyyyy",
+        ),
+        (
+            "post",
+            "/api/v1/partners",
+            "/partners".into(),
+            Some(json!({"name": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/partners/{id}",
+            format!("/partners/{p1}"),
+            None,
+            "nyyyhy",
+        ),
+        (
+            "put",
+            "/api/v1/partners/{id}",
+            format!("/partners/{p1}"),
+            Some(json!({"name": ""})),
+            "nynnnn",
+        ),
+        ("get", "/api/v1/stores", "/stores".into(), None, "nyyyyy"),
+        (
+            "post",
+            "/api/v1/stores",
+            "/stores".into(),
+            Some(json!({"partner_id": p1, "name": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/stores/{id}",
+            format!("/stores/{a}"),
+            None,
+            "nyyyny",
+        ),
+        (
+            "put",
+            "/api/v1/stores/{id}",
+            format!("/stores/{a}"),
+            Some(json!({"partner_id": p1, "name": ""})),
+            "nynnnn",
+        ),
+        ("get", "/api/v1/people", "/people".into(), None, "nynnnn"),
+        (
+            "post",
+            "/api/v1/people",
+            "/people".into(),
+            Some(json!({"name": "", "role": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/batches",
+            format!("/campaigns/{c}/batches"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/batches",
+            format!("/campaigns/{c}/batches"),
+            Some(json!({"count": "0"})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/stock",
+            format!("/campaigns/{c}/stock"),
+            None,
+            "nynynn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/certificates",
+            format!("/campaigns/{c}/certificates"),
+            None,
+            "nynynn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/certificate-moves",
+            format!("/campaigns/{c}/certificate-moves"),
+            Some(json!({"first_serial": "", "last_serial": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/texts",
+            format!("/campaigns/{c}/texts"),
+            None,
+            "nynynn",
+        ),
+        (
+            "put",
+            "/api/v1/campaigns/{id}/texts",
+            format!("/campaigns/{c}/texts"),
+            Some(json!({"cert_title": "я".repeat(81)})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/form-batches",
+            format!("/campaigns/{c}/form-batches"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/form-batches",
+            format!("/campaigns/{c}/form-batches"),
+            Some(json!({"count": "0"})),
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/certificates/void",
+            "/certificates/void".into(),
+            Some(json!({"code": "", "reason": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/certificates/{code}",
+            format!("/certificates/{code}"),
+            None,
+            "pppppp",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/certificates/pdf",
+            format!("/campaigns/{c}/certificates/pdf?from=1&to=1"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/form-batches/{id}/pdf",
+            format!("/form-batches/{}/pdf", s.form_batch),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/stores/{store_id}/poster/pdf",
+            format!("/campaigns/{c}/stores/{a}/poster/pdf"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/regulations/pdf",
+            format!("/campaigns/{c}/regulations/pdf"),
+            None,
+            "nynynn",
+        ),
+        (
+            "post",
+            "/api/v1/handouts",
+            "/handouts".into(),
+            Some(json!({"code": "", "name": "", "phone": ""})),
+            "nynyyn",
+        ),
+        (
+            "get",
+            "/api/v1/handouts",
+            "/handouts".into(),
+            None,
+            "nynyyn",
+        ),
+        (
+            "get",
+            "/api/v1/checkin/{code}",
+            format!("/checkin/{code}"),
+            None,
+            "nyynnn",
+        ),
+        (
+            "post",
+            "/api/v1/redemptions",
+            "/redemptions".into(),
+            Some(json!({"code": code, "idempotency_key": ""})),
+            "nyynnn",
+        ),
+        (
+            "post",
+            "/api/v1/redemptions/undo",
+            "/redemptions/undo".into(),
+            Some(json!({"code": code, "reason": ""})),
+            "nyynnn",
+        ),
+        (
+            "post",
+            "/api/v1/visits",
+            "/visits".into(),
+            Some(json!({"amount": ""})),
+            "nyynnn",
+        ),
+        (
+            "get",
+            "/api/v1/certificates/{code}/visits",
+            format!("/certificates/{code}/visits"),
+            None,
+            "nyynnn",
+        ),
+        (
+            "get",
+            "/api/v1/services",
+            "/services".into(),
+            None,
+            "nyynnn",
+        ),
+        (
+            "post",
+            "/api/v1/services",
+            "/services".into(),
+            Some(json!({"name": ""})),
+            "nynnnn",
+        ),
+        (
+            "delete",
+            "/api/v1/services/{id}",
+            "/services/999999".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/attribution",
+            format!("/campaigns/{c}/attribution"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/handout-conflicts",
+            "/handout-conflicts".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/handout-conflicts/{id}/resolve",
+            "/handout-conflicts/999999/resolve".into(),
+            Some(json!({"resolution": ""})),
+            "nynnnn",
+        ),
+    ]
+}
+
+async fn send(
+    client: &Client,
+    method: &str,
+    url: &str,
+    body: Option<&Value>,
+) -> (StatusCode, Option<String>) {
+    let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+    let mut req = client.request(m, url);
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    let r = req.send().await.expect("request");
+    let location = r
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (r.status(), location)
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_access_table_says() {
+    let app = spawn_app().await;
+    let s = seed(&app).await;
+    let who = people(&app, &s).await;
+
+    // Pages: the table covers exactly the router's pages.
+    let pages = page_table(&s);
+    let listed: BTreeSet<String> = pages.iter().map(|p| p.0.to_owned()).collect();
+    assert_eq!(
+        discovered_pages(),
+        listed,
+        "every page of the router has a row in the access table"
+    );
+    for (pattern, path, expected) in &pages {
+        for (i, client) in who.iter().enumerate() {
+            let (status, location) = send(client, "get", &app.url(path), None).await;
+            let cell = expected.chars().nth(i).expect("cell");
+            check(
+                WHO[i],
+                &format!("page {pattern}"),
+                cell,
+                status,
+                location.as_deref(),
+            );
+        }
+    }
+
+    // The JSON API: the table covers exactly what the OpenAPI document (built from the API
+    // router) describes.
+    let api = api_table(&s);
+    let (_, doc) = app.api("").get("/openapi.json").await;
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("item").keys() {
+            documented.insert((method.clone(), path.clone()));
+        }
+    }
+    let listed: BTreeSet<(String, String)> = api
+        .iter()
+        .map(|r| (r.0.to_owned(), r.1.to_owned()))
+        .collect();
+    assert_eq!(
+        documented, listed,
+        "every documented API route has a row in the access table"
+    );
+    for (method, documented, path, body, expected) in &api {
+        for (i, client) in who.iter().enumerate() {
+            let url = app.url(&format!("/api/v1{path}"));
+            let (status, location) = send(client, method, &url, body.as_ref()).await;
+            let cell = expected.chars().nth(i).expect("cell");
+            check(
+                WHO[i],
+                &format!("{} {documented}", method.to_uppercase()),
+                cell,
+                status,
+                location.as_deref(),
+            );
+        }
+    }
+
+    // Server functions: the table covers exactly the registered ones. Logout comes last.
+    let fns = server_fn_table(&s);
+    let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    let listed: BTreeSet<String> = fns.iter().map(|f| f.0.to_owned()).collect();
+    assert_eq!(
+        registered, listed,
+        "every server function has a row in the access table"
+    );
+    for (path, args, expected) in &fns {
+        for (i, client) in who.iter().enumerate() {
+            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let r = client
+                .post(app.url(path))
+                .header("accept", "application/json")
+                .form(&form)
+                .send()
+                .await
+                .expect("server fn");
+            let cell = expected.chars().nth(i).expect("cell");
+            check(
+                WHO[i],
+                &format!("server function {path}"),
+                cell,
+                r.status(),
+                None,
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn partner_staff_reception_and_shoppers_never_see_the_clinics_own_figures() {
+    let app = spawn_app().await;
+    let s = seed(&app).await;
+    let who = people(&app, &s).await;
+    let c = s.campaign;
+    for (i, client) in who.iter().enumerate().skip(1) {
+        let marketer = i == 1;
+        let get = |path: String| {
+            let client = client.clone();
+            let url = app.url(&format!("/api/v1{path}"));
+            async move {
+                let r = client.get(url).send().await.expect("get");
+                (r.status(), r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let (_, list) = get("/campaigns".into()).await;
+        for campaign in list.as_array().expect("campaigns") {
+            assert_eq!(
+                campaign.get("cost_total").is_some(),
+                marketer,
+                "{}: the campaign list shows the cost total only to the marketer",
+                WHO[i]
+            );
+        }
+        let (status, one) = get(format!("/campaigns/{c}")).await;
+        if status == StatusCode::OK {
+            assert_eq!(
+                one.get("cost_total").and_then(Value::as_i64),
+                marketer.then_some(1_200_000),
+                "{}: a campaign's cost total is the marketer's alone",
+                WHO[i]
+            );
+        }
+        let (_, partners) = get("/partners".into()).await;
+        for p in partners.as_array().expect("partners") {
+            assert_eq!(
+                p["notes"].is_string(),
+                marketer,
+                "{}: partners' internal notes are the marketer's alone",
+                WHO[i]
+            );
+        }
+    }
+    // The staff of a store outside the campaign learn nothing of it.
+    let outsider = &who[4];
+    let (_, list) = {
+        let r = outsider
+            .get(app.url("/api/v1/campaigns"))
+            .send()
+            .await
+            .expect("get");
+        (r.status(), r.json::<Value>().await.expect("json"))
+    };
+    assert_eq!(list, json!([]), "no campaign of another partner is listed");
+    for path in [
+        format!("/campaigns/{c}/texts"),
+        format!("/campaigns/{c}/regulations/pdf"),
+    ] {
+        let r = outsider
+            .get(app.url(&format!("/api/v1{path}")))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let (_, partners) = {
+        let r = outsider
+            .get(app.url("/api/v1/partners"))
+            .send()
+            .await
+            .expect("get");
+        (r.status(), r.json::<Value>().await.expect("json"))
+    };
+    let names: Vec<&str> = partners
+        .as_array()
+        .expect("partners")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Кафе «Ромашка»"], "only their own partner");
+}
