@@ -263,7 +263,7 @@ fn server_fn_table(s: &Seed) -> Vec<(&'static str, Vec<(&'static str, String)>, 
         ),
         (AcceptInvite::PATH, vec![("token", "nope".into())], "pppppp"),
         (Overview::PATH, none(), "nynnnn"),
-        (ShopperHome::PATH, none(), "nnnnny"),
+        (ShopperHome::PATH, none(), "nyyyyy"),
         (ListCampaigns::PATH, none(), "nyyyyy"),
         (GetCampaign::PATH, id(&c), "nyyyny"),
         (

@@ -13,6 +13,10 @@ const siteRoot = process.env.SARAFAN_SITE_ROOT ?? path.join(root, 'target/site')
 
 export const PHONE = { width: 390, height: 844 };
 
+/** The clinic clock of every test server starts here (and runs on): no test depends on the
+ * real date. Monday 30 November 2026, 10:00 in Moscow. */
+export const TEST_NOW = '2026-11-30T10:00:00+03:00';
+
 async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -39,6 +43,7 @@ export async function startServer({ demo = false } = {}) {
       SARAFAN_PUBLIC_URL: url,
       SARAFAN_SITE_ROOT: siteRoot,
       SARAFAN_LOG: 'warn',
+      SARAFAN_NOW: TEST_NOW,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,6 +89,8 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', service
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
   });
+  // The phone's clock agrees with the server's clinic clock (records queued offline carry it).
+  await context.clock.setSystemTime(new Date(TEST_NOW));
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });

@@ -110,6 +110,7 @@ pub fn CertificatesPage() -> impl IntoView {
                         <section class="stack" id="stock">
                             <h2>{t(Msg::StockTitle)}</h2>
                             <p><a rel="external" download="" class="btn" href=format!("/api/v1/campaigns/{cid}/regulations/pdf")>{t(Msg::Regulations)}</a></p>
+                            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match stock.await {
                                     Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(Msg::NoCertificates)}</p> }.into_any(),
@@ -151,6 +152,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }
                             })}
+                            </Suspense>
                         </section>
 
                         <section class="card stack" id="forms">
@@ -170,6 +172,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                 </div>
                                 <button type="submit" class="btn btn-primary">{t(Msg::CreateForms)}</button>
                             </ActionForm>
+                            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match form_batches.await {
                                     Ok(list) => view! {
@@ -185,6 +188,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }
                             })}
+                            </Suspense>
                         </section>
 
                         <details class="collapsible card">
@@ -228,6 +232,7 @@ pub fn CertificatesPage() -> impl IntoView {
                         <details class="collapsible card">
                             <summary>{t(Msg::TextsTitle)}</summary>
                             <p class="muted">{t(Msg::TextsHint)}</p>
+                            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match texts.await {
                                     Ok(x) => view! {
@@ -245,6 +250,7 @@ pub fn CertificatesPage() -> impl IntoView {
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }
                             })}
+                            </Suspense>
                         </details>
                     }.into_any()
                 })}

@@ -15,6 +15,8 @@ use crate::server_fns::{get_me, overview, shopper_home};
 pub fn HomePage() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     let staff = crate::pages::staff::StaffData::new();
+    // Created here, outside the Suspense, so hydration finds it where the server rendered it.
+    let shopper = Resource::new(|| (), |_| shopper_home());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -32,7 +34,7 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::MysteryShopper => view! {
                         <Layout title=Msg::ShopperHomeTitle>
-                            <ShopperHome/>
+                            <ShopperHome data=shopper/>
                         </Layout>
                     }.into_any(),
                     Ok(Some(_)) => view! {
@@ -106,16 +108,18 @@ fn Kpi(value: String, label: Msg, href: &'static str) -> impl IntoView {
 /// The mystery shopper's home: what the job is, and the stores of each running campaign with
 /// their addresses and hours (the visit forms arrive with the shopper-visits work).
 #[component]
-fn ShopperHome() -> impl IntoView {
-    let data = Resource::new(|| (), |_| shopper_home());
+fn ShopperHome(
+    data: Resource<Result<Option<Vec<domain::model::ShopperCampaign>>, crate::error::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <p>{t(Msg::ShopperIntro)}</p>
         <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{t(Msg::ShopperNoCampaigns)}</p> }.into_any(),
-                    Ok(list) => list.into_iter().map(|c| view! {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(list)) if list.is_empty() => view! { <p class="empty">{t(Msg::ShopperNoCampaigns)}</p> }.into_any(),
+                    Ok(Some(list)) => list.into_iter().map(|c| view! {
                         <section class="card stack">
                             <h2>{c.campaign_name.clone()}</h2>
                             <p class="muted">{format::date(c.start_date, lang)}" — "{format::date(c.end_date, lang)}</p>

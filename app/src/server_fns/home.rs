@@ -38,8 +38,16 @@ pub async fn overview() -> AppResult<OverviewData> {
     })
 }
 
-/// The mystery shopper's home: running campaigns and the stores to visit.
+/// The mystery shopper's home: running campaigns and the stores to visit; `None` for anyone
+/// else (the home page asks for everyone, so that its resources are created in the same order
+/// on the server and in the browser).
 #[server(prefix = "/sf")]
-pub async fn shopper_home() -> AppResult<Vec<ShopperCampaign>> {
-    with_actor!(|st, a| ops::partners::shopper_overview(&st.db, &a).await)
+pub async fn shopper_home() -> AppResult<Option<Vec<ShopperCampaign>>> {
+    with_actor!(|st, a| {
+        if a.can(domain::policy::Op::ShopperHome) {
+            ops::partners::shopper_overview(&st.db, &a).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    })
 }

@@ -1,0 +1,168 @@
+// Every page, every role, full load: each kind of person signs in on a 390 px phone and opens
+// every page the access policy lets them open by typing its address (a reload, a bookmark, a
+// link from a message — no client-side navigation), then the window widens to 1280 px. No page
+// may log a console error, panic while hydrating, or scroll sideways. The pass also records what
+// each page weighs on a first visit (compressed bytes over the network).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, hydrated, screenshot, PHONE } from './lib.mjs';
+
+let server;
+before(async () => { server = await startServer({ demo: true }); });
+after(async () => { await server?.stop(); });
+
+const LAPTOP = { width: 1280, height: 860 };
+
+async function signInAsMarketer(page) {
+  await page.goto(`${server.url}/login`);
+  await hydrated(page);
+  await page.fill('input[name=email]', 'marketer@demo.sarafan');
+  await page.fill('input[name=password]', 'sarafan-demo-2026');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${server.url}/`);
+}
+
+/** Invites a person from the People page; returns the one-time link. */
+async function invite(page, name, role, store) {
+  await page.goto(`${server.url}/people`);
+  await hydrated(page);
+  await page.fill('input[name=name]', name);
+  await page.selectOption('select[name=role]', role);
+  if (store) await page.selectOption('select[name=store_id]', { label: store });
+  await page.getByRole('button', { name: 'Пригласить' }).first().click();
+  const card = page.locator('#new-invite', { hasText: name });
+  await card.waitFor();
+  return card.locator('input.invite-url').inputValue();
+}
+
+async function acceptInvite(page, url) {
+  await page.goto(url);
+  await hydrated(page);
+  await page.getByRole('button', { name: /Войти|Принять/ }).click();
+  await page.waitForURL(`${server.url}/`);
+}
+
+/** The page's width beyond the window, in CSS pixels (0 when nothing scrolls sideways). */
+async function overflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Compressed bytes the page and everything it loaded took over the network. */
+async function weight(page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    return [nav, ...res].reduce((n, e) => n + (e?.transferSize ?? 0), 0);
+  });
+}
+
+/** Full-loads each path at 390 px, then at 1280 px; returns {path: bytes}. */
+async function visitAll(browser, role, paths, { signedIn = true } = {}) {
+  const page = await browser.page();
+  const cdp = await page.context().newCDPSession(page);
+  const weights = {};
+  for (const path of paths) {
+    await page.setViewportSize(PHONE);
+    // Every page weighed as on a phone that has never seen Sarafan.
+    await cdp.send('Network.clearBrowserCache');
+    const before = browser.errors.length;
+    const response = await page.goto(`${server.url}${path}`);
+    assert.equal(response.status(), 200, `${role} may open ${path}`);
+    await hydrated(page).catch((e) => {
+      throw new Error(`${role}: ${path} did not hydrate: ${browser.errors.slice(before).join('\n')}\n${e}`);
+    });
+    // Resources that load after hydration (lists, forms) must settle too.
+    await page.waitForLoadState('networkidle');
+    weights[path] = await weight(page);
+    const name = `every-page-${role}-${path.replaceAll('/', '_') || 'home'}`;
+    assert.equal(await overflow(page), 0, `${role}: ${path} does not scroll sideways at 390 px`);
+    if (signedIn) {
+      assert.equal(await page.locator('.form-error', { hasText: /недостаточно прав/i }).count(), 0,
+        `${role}: ${path} is not refused`);
+    }
+    await screenshot(page, `${name}-390`);
+    await page.setViewportSize(LAPTOP);
+    assert.equal(await overflow(page), 0, `${role}: ${path} does not scroll sideways at 1280 px`);
+    await screenshot(page, `${name}-1280`);
+    assert.deepEqual(browser.errors.slice(before), [], `${role}: ${path} loads without a console error`);
+  }
+  return weights;
+}
+
+test('every role full-loads every page it may open at 390 px and 1280 px without an error or sideways scrolling', async () => {
+  const marketer = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+  const weights = {};
+  try {
+    const m = await marketer.page();
+    await signInAsMarketer(m);
+    const campaigns = await (await m.request.get(`${server.url}/api/v1/campaigns`)).json();
+    const campaign = campaigns[0];
+    const partners = await (await m.request.get(`${server.url}/api/v1/partners`)).json();
+    const stores = await (await m.request.get(`${server.url}/api/v1/stores`)).json();
+    const store = stores.find((s) => s.name === 'Атлет на Тверской');
+    const certs = await (await m.request.get(
+      `${server.url}/api/v1/campaigns/${campaign.id}/certificates?store_id=${store.id}&state=printed&limit=1`)).json();
+
+    const links = {
+      reception: await invite(m, 'Ирина Ресепшн', 'reception'),
+      store_staff: await invite(m, 'Светлана Котова', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет на Тверской'),
+      mystery_shopper: await invite(m, 'Олег Проверкин', 'mystery_shopper'),
+    };
+
+    weights.marketer = await visitAll(marketer, 'marketer', [
+      '/', '/campaigns', `/campaigns/${campaign.id}`, `/campaigns/${campaign.id}/certificates`,
+      '/checkin', '/partners', `/partners/${partners[0].id}`, '/people', '/settings',
+    ]);
+
+    const pages = {
+      reception: ['/', '/checkin'],
+      store_staff: ['/', '/handout'],
+      mystery_shopper: ['/'],
+    };
+    for (const [role, paths] of Object.entries(pages)) {
+      const b = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+      try {
+        const page = await b.page();
+        await acceptInvite(page, links[role]);
+        weights[role] = await visitAll(b, role, paths);
+        // A page the role may not open: 403 and a plain "no access", still without an error.
+        const r = await page.goto(`${server.url}/campaigns/${campaign.id}/certificates`);
+        assert.equal(r.status(), 403, `${role} may not open the printing page`);
+        await hydrated(page);
+        await page.locator('.form-error', { hasText: /недостаточно прав/i }).waitFor();
+      } finally {
+        await b.close();
+      }
+    }
+
+    const anonymous = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+    try {
+      weights.anonymous = await visitAll(anonymous, 'anonymous', [
+        '/login', `/c/${certs[0].code}`, `/join/${campaign.id}/${store.id}`,
+      ], { signedIn: false });
+    } finally {
+      await anonymous.close();
+    }
+  } finally {
+    await marketer.close();
+  }
+  for (const [role, pages] of Object.entries(weights)) {
+    for (const [path, bytes] of Object.entries(pages)) {
+      console.log(`page weight (first visit, compressed): ${role} ${path} ${(bytes / 1024).toFixed(1)} KB`);
+    }
+  }
+});
+
+test('a signed-out visitor who opens a private page is sent to sign in', async () => {
+  const b = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+  try {
+    const page = await b.page();
+    const r = await page.goto(`${server.url}/campaigns`);
+    assert.equal(new URL(page.url()).pathname, '/login', 'signed out: to the sign-in page');
+    assert.equal(r.status(), 200);
+    await hydrated(page);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
