@@ -221,14 +221,20 @@ pub async fn end_session_by_secret(db: &Db, secret: &str) -> Result<(), DomainEr
     db::people::end_session_by_hash(&db.pool, &hash_secret(secret), db.now()).await
 }
 
-/// Signs a marketer in by e-mail and password. Rate-limited per e-mail and per client address.
+/// A new session: its secret (for the cookie) and the role, which decides the landing page.
+pub struct SignedIn {
+    pub secret: String,
+    pub role: Role,
+}
+
+/// Signs a person in by e-mail and password. Rate-limited per e-mail and per client address.
 pub async fn login(
     db: &Db,
     email: &str,
     password: &str,
     client: &str,
     user_agent: Option<&str>,
-) -> Result<String, DomainError> {
+) -> Result<SignedIn, DomainError> {
     let email = email.trim().to_lowercase();
     rate_limit(
         db,
@@ -244,15 +250,16 @@ pub async fn login(
         LOGIN_WINDOW_SECS,
     )
     .await?;
-    let (id, hash) = match db::people::credentials(&db.pool, &email).await? {
-        Some((id, hash)) => (Some(id), hash),
-        None => (None, None),
+    let (id, role, hash) = match db::people::credentials(&db.pool, &email).await? {
+        Some((id, role, hash)) => (Some(id), role, hash),
+        None => (None, Role::Marketer, None),
     };
     let ok = verify_password(password, hash.as_deref().unwrap_or(dummy_hash()));
     match (id, ok && hash.is_some()) {
         (Some(id), true) => {
             let me = Actor {
                 user_id: Some(id),
+                role,
                 ..Actor::system()
             };
             let mut w = db.write(&me).await?;
@@ -260,7 +267,7 @@ pub async fn login(
             w.audit("sign_in", "user", Some(id.get()), serde_json::json!({}))
                 .await?;
             w.commit().await?;
-            Ok(secret)
+            Ok(SignedIn { secret, role })
         }
         _ => Err(DomainError::Refused(ErrorCode::BadCredentials)),
     }

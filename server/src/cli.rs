@@ -21,7 +21,7 @@ use crate::http::{build_router, build_state};
     version,
     about = "Sarafan: a clinic's joint promotions with partner stores.\n\
 Configuration comes from environment variables (DATABASE_URL, SARAFAN_ADDR, SARAFAN_PUBLIC_URL, \
-SARAFAN_SITE_ROOT, SARAFAN_SECURE_COOKIES, SARAFAN_TRUST_PROXY) or a file named by SARAFAN_CONFIG."
+SARAFAN_SITE_ROOT, SARAFAN_SECURE_COOKIES, SARAFAN_TRUST_PROXY, SARAFAN_NOW) or a file named by SARAFAN_CONFIG."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -224,7 +224,10 @@ fn discovered_pages() -> BTreeSet<String> {
 
 /// Every server function: (its path, form arguments, expected). Writes get arguments that the
 /// rules refuse *after* the policy has let the caller through, so nothing changes.
-fn server_fn_table(s: &Seed) -> Vec<(&'static str, Vec<(&'static str, String)>, &'static str)> {
+/// A server function's row: its path, form arguments, expected answers.
+type FnRow = (&'static str, Vec<(&'static str, String)>, &'static str);
+
+fn server_fn_table(s: &Seed) -> Vec<FnRow> {
     use app::server_fns::*;
     let c = s.campaign.to_string();
     let code = s.code.clone();

@@ -64,8 +64,7 @@ async fn sqlite_shape(db: &Db) -> Shape {
 }
 
 async fn postgres_shape(db: &Db) -> Shape {
-    let mut s = Shape::default();
-    s.tables = strings(
+    let tables = strings(
         db,
         "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
          WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations'",
@@ -73,7 +72,7 @@ async fn postgres_shape(db: &Db) -> Shape {
     .await
     .into_iter()
     .collect();
-    s.columns = strings(
+    let columns = strings(
         db,
         "SELECT CAST(table_name AS TEXT) || '.' || CAST(column_name AS TEXT) FROM information_schema.columns
          WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
@@ -82,7 +81,7 @@ async fn postgres_shape(db: &Db) -> Shape {
     .into_iter()
     .collect();
     // Indexes that are not the backing index of a primary key or unique constraint.
-    s.indexes = strings(
+    let indexes = strings(
         db,
         "SELECT CAST(i.relname AS TEXT) FROM pg_index x
          JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -93,7 +92,7 @@ async fn postgres_shape(db: &Db) -> Shape {
     .await
     .into_iter()
     .collect();
-    s.uniques = strings(
+    let uniques = strings(
         db,
         "SELECT CAST(t.relname AS TEXT) || '(' || string_agg(CAST(a.attname AS TEXT), ', ' ORDER BY k.ord) || ')'
          FROM pg_index x
@@ -106,7 +105,12 @@ async fn postgres_shape(db: &Db) -> Shape {
     .await
     .into_iter()
     .collect();
-    s
+    Shape {
+        tables,
+        columns,
+        indexes,
+        uniques,
+    }
 }
 
 #[tokio::test]

@@ -24,7 +24,7 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
     let client = ssr::client_addr(&parts, st.trust_proxy);
-    let secret = domain::auth::login(
+    let signed_in = domain::auth::login(
         &st.db,
         &email,
         &password,
@@ -32,8 +32,8 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
         ssr::user_agent(&parts).as_deref(),
     )
     .await?;
-    ssr::set_cookie(&ssr::session_cookie(&secret, st.secure_cookies));
-    leptos_axum::redirect("/");
+    ssr::set_cookie(&ssr::session_cookie(&signed_in.secret, st.secure_cookies));
+    leptos_axum::redirect(domain::policy::landing(signed_in.role));
     Ok(())
 }
 
@@ -95,10 +95,10 @@ pub async fn accept_invite(token: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
     let client = ssr::client_addr(&parts, st.trust_proxy);
-    let secret =
+    let signed_in =
         ops::people::accept_invite(&st.db, &token, &client, ssr::user_agent(&parts).as_deref())
             .await?;
-    ssr::set_cookie(&ssr::session_cookie(&secret, st.secure_cookies));
-    leptos_axum::redirect("/");
+    ssr::set_cookie(&ssr::session_cookie(&signed_in.secret, st.secure_cookies));
+    leptos_axum::redirect(domain::policy::landing(signed_in.role));
     Ok(())
 }

@@ -124,16 +124,19 @@ pub async fn count_marketers<'c>(e: impl AnyExecutor<'c>) -> Result<i64, DomainE
         .map_err(internal)
 }
 
-/// The id and password hash of an active person with this e-mail.
+/// The id, role and password hash of an active person with this e-mail.
 pub async fn credentials<'c>(
     e: impl AnyExecutor<'c>,
     email: &str,
-) -> Result<Option<(UserId, Option<String>)>, DomainError> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1")
-        .bind(email)
-        .fetch_optional(e)
-        .await
-        .map_err(internal)
+) -> Result<Option<(UserId, Role, Option<String>)>, DomainError> {
+    let row: Option<(UserId, String, Option<String>)> =
+        sqlx::query_as("SELECT id, role, password_hash FROM users WHERE email = $1 AND active = 1")
+            .bind(email)
+            .fetch_optional(e)
+            .await
+            .map_err(internal)?;
+    row.map(|(id, r, hash)| Ok((id, role(&r)?, hash)))
+        .transpose()
 }
 
 // ---------- sessions ----------

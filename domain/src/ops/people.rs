@@ -275,13 +275,13 @@ pub async fn invite_preview(
     }
 }
 
-/// Uses an invite: exactly once, then signs the person in. Returns the session secret.
+/// Uses an invite: exactly once, then signs the person in.
 pub async fn accept_invite(
     db: &Db,
     secret: &str,
     client: &str,
     user_agent: Option<&str>,
-) -> Result<String, DomainError> {
+) -> Result<auth::SignedIn, DomainError> {
     let info = invite_preview(db, secret, client).await?;
     let person = UserId(info.person_id);
     let me = Actor {
@@ -300,7 +300,10 @@ pub async fn accept_invite(
     w.audit("accept", "invite", Some(info.id), serde_json::json!({}))
         .await?;
     w.commit().await?;
-    Ok(session)
+    Ok(auth::SignedIn {
+        secret: session,
+        role: info.role,
+    })
 }
 
 /// Whose sessions an actor may see and end: the marketer everyone's, others their own.
