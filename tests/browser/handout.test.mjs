@@ -34,7 +34,7 @@ async function fillHandout(page, code, name, phone) {
 
 test('a store employee hands out certificates online and offline, each reaching the server exactly once', async () => {
   const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
-  const phone = await startBrowser({ viewport: PHONE });
+  const phone = await startBrowser({ viewport: PHONE, phoneClock: true });
   try {
     const { m, campaign, store } = await marketerSession(marketer);
     await m.goto(`${server.url}/people`);

@@ -74,7 +74,7 @@ export async function startServer({ demo = false } = {}) {
 }
 
 /** A fresh Chromium profile; `errors` collects console errors and uncaught page errors. */
-export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow' } = {}) {
+export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow', phoneClock = false } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -89,8 +89,10 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', service
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
   });
-  // The phone's clock agrees with the server's clinic clock (records queued offline carry it).
-  await context.clock.setSystemTime(new Date(TEST_NOW));
+  // The phone's clock agrees with the server's clinic clock, for tests of records queued offline
+  // (they carry the phone's time). Only where needed: it also stops the Performance timeline
+  // that the page-weight tests read.
+  if (phoneClock) await context.clock.setSystemTime(new Date(TEST_NOW));
   const errors = [];
   const watch = (page) => {
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
