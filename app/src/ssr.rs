@@ -25,6 +25,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` (running behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Further proxies in front of that one, whose `X-Forwarded-For` entries are skipped too.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -95,21 +97,44 @@ pub fn clear_session_cookie(secure: bool) -> String {
 }
 
 /// The client's address for rate limits.
-pub fn client_addr(parts: &http::request::Parts, trust_proxy: bool) -> String {
-    if trust_proxy
-        && let Some(xff) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        && let Some(first) = xff.split(',').next()
-    {
-        return first.trim().to_owned();
-    }
-    parts
+///
+/// Without `SARAFAN_TRUST_PROXY` it is the peer's address. Behind a proxy, the peer is that
+/// proxy, and `X-Forwarded-For` is read from the right: each proxy appends the address it saw,
+/// and only the entries added by our own proxies can be believed — the left-most ones are
+/// whatever the client wrote. So the client is the right-most entry that is not one of the
+/// configured `SARAFAN_TRUSTED_PROXIES`.
+pub fn client_addr(parts: &http::request::Parts, st: &AppState) -> String {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .unwrap_or_else(|| "unknown".into());
+    if !st.trust_proxy {
+        return peer;
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .collect();
+    client_from_chain(&forwarded, &st.trusted_proxies).unwrap_or(peer)
+}
+
+/// The right-most address of an `X-Forwarded-For` chain that is not a trusted proxy.
+pub fn client_from_chain(chain: &[&str], trusted: &[std::net::IpAddr]) -> Option<String> {
+    chain
+        .iter()
+        .rev()
+        .find(|a| {
+            a.parse::<std::net::IpAddr>()
+                .map(|ip| !trusted.contains(&ip))
+                .unwrap_or(true)
+        })
+        .map(|a| a.chars().take(64).collect())
 }
 
 // ---- helpers for server functions ----
@@ -160,5 +185,25 @@ pub fn set_status(e: &DomainError) {
         http::StatusCode::from_u16(e.http_status()),
     ) {
         resp.set_status(code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_from_chain;
+
+    #[test]
+    fn the_client_is_the_right_most_forwarded_address_that_is_not_our_proxy() {
+        let ours: Vec<std::net::IpAddr> = vec!["10.0.0.2".parse().expect("ip")];
+        // The client wrote "6.6.6.6" itself; our proxy appended what it saw.
+        assert_eq!(
+            client_from_chain(&["6.6.6.6", "203.0.113.7"], &[]).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client_from_chain(&["6.6.6.6", "203.0.113.7", "10.0.0.2"], &ours).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(client_from_chain(&[], &ours), None);
     }
 }

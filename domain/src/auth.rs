@@ -18,13 +18,33 @@ use crate::ids::{StoreId, UserId};
 use crate::policy::{self, Op, StoreScope};
 use crate::types::{Email, Role, required_text};
 
-/// How long a browser session lasts. Staff sign in once from an invite and keep the phone.
-pub const SESSION_DAYS: i64 = 180;
+/// The longest a session lasts (a store's counter phone); the cookie lives as long.
+pub const SESSION_DAYS: i64 = 90;
+/// The clinic's own people (marketer, reception, shoppers) sign in again after two weeks, and
+/// after 12 hours without using Sarafan.
+pub const CLINIC_SESSION_DAYS: i64 = 14;
+pub const CLINIC_IDLE_HOURS: i64 = 12;
+/// How often "last used" of a session or API token is written (not on every request).
+pub const TOUCH_EVERY_SECS: i64 = 60;
+/// How long the first-start setup link works.
+pub const SETUP_LINK_HOURS: i64 = 24;
 /// How long an invite link stays valid.
 pub const INVITE_DAYS: i64 = 7;
-/// Failed sign-ins allowed per address or IP in one window.
+/// Setup attempts allowed per client address in one window.
 pub const LOGIN_LIMIT: i64 = 10;
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
+/// Failed sign-ins for one account from one address that cost nothing; each further failure
+/// doubles the wait before the next try from that address (1 s, 2 s, 4 s … at most 15 minutes).
+pub const SIGN_IN_FREE_FAILURES: i64 = 5;
+pub const SIGN_IN_MAX_WAIT_SECS: i64 = 15 * 60;
+/// A failure streak is forgotten a day after its last failure.
+pub const SIGN_IN_FORGET_HOURS: i64 = 24;
+/// Failed sign-ins (any accounts) from one address in [`LOGIN_WINDOW_SECS`] before that
+/// address must wait for the window to pass.
+pub const SIGN_IN_FAILURES_PER_ADDRESS: i64 = 30;
+/// The longest e-mail address (RFC 5321) and password looked at.
+pub const MAX_EMAIL: usize = 254;
+pub const MAX_PASSWORD: usize = 200;
 
 /// The person (or integration) behind a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,6 +159,22 @@ pub fn check_password_strength(password: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// A rate-limit bucket as stored: short keys as they are, long ones (an e-mail typed by an
+/// attacker, say) by their hash, so a key never grows the database beyond a fixed size.
+fn bucket_key(bucket: &str) -> String {
+    if bucket.len() <= 120 {
+        bucket.to_owned()
+    } else {
+        format!("h:{}", hash_secret(bucket))
+    }
+}
+
+/// The start of the current fixed window of `window_secs`, in Unix seconds.
+fn window_start(db: &Db, window_secs: i64) -> i64 {
+    let now = db.now().timestamp();
+    now - now.rem_euclid(window_secs)
+}
+
 /// Counts one attempt in `bucket`; refuses once `limit` attempts fell in the current window.
 /// Kept in the database so that several app instances share the count.
 pub async fn rate_limit(
@@ -147,10 +183,9 @@ pub async fn rate_limit(
     limit: i64,
     window_secs: i64,
 ) -> Result<(), DomainError> {
-    let now = db.now().timestamp();
-    let window = now - now.rem_euclid(window_secs);
+    let window = window_start(db, window_secs);
     let mut conn = db.pool.acquire().await.map_err(db::internal)?;
-    let hits = db::people::hit(&mut conn, bucket, window).await?;
+    let hits = db::people::hit(&mut conn, &bucket_key(bucket), window).await?;
     if hits > limit {
         Err(DomainError::Refused(ErrorCode::RateLimited))
     } else {
@@ -158,10 +193,37 @@ pub async fn rate_limit(
     }
 }
 
+/// How long one account must wait, from one address, after `failures` failed sign-ins in a row.
+pub fn sign_in_wait(failures: i64) -> Duration {
+    if failures < SIGN_IN_FREE_FAILURES {
+        return Duration::zero();
+    }
+    let doublings = (failures - SIGN_IN_FREE_FAILURES).min(20) as u32;
+    Duration::seconds(2_i64.pow(doublings).min(SIGN_IN_MAX_WAIT_SECS))
+}
+
+/// How long a session of a role lasts: a store's counter phone keeps it for a season; the
+/// clinic's own people, who see figures and personal data, for two weeks.
+pub fn session_lifetime(role: Role) -> Duration {
+    match role {
+        Role::StoreStaff => Duration::days(SESSION_DAYS),
+        _ => Duration::days(CLINIC_SESSION_DAYS),
+    }
+}
+
+/// How long a session of a role may sit unused before it ends (`None`: no idle limit).
+pub fn idle_limit(role: Role) -> Option<Duration> {
+    match role {
+        Role::StoreStaff => None,
+        _ => Some(Duration::hours(CLINIC_IDLE_HOURS)),
+    }
+}
+
 /// Creates a session for a person inside a change; returns its secret (goes into the cookie).
 pub async fn create_session(
     w: &mut db::Write<'_>,
     user_id: UserId,
+    role: Role,
     user_agent: Option<&str>,
 ) -> Result<String, DomainError> {
     let secret = new_secret();
@@ -172,7 +234,7 @@ pub async fn create_session(
         user_id,
         ua.as_deref(),
         w.at,
-        w.at + Duration::days(SESSION_DAYS),
+        w.at + session_lifetime(role),
     )
     .await?;
     Ok(secret)
@@ -192,7 +254,8 @@ fn actor_from_row(row: db::people::ActorRow, token: bool) -> Result<Actor, Domai
     })
 }
 
-/// The person a session cookie belongs to, if the session is live.
+/// The person a session cookie belongs to, if the session is live: not ended, not past its
+/// role's lifetime, not idle too long, and the person not deactivated.
 pub async fn session_actor(db: &Db, secret: &str) -> Result<Option<Actor>, DomainError> {
     if secret.len() != 64 {
         return Ok(None);
@@ -200,21 +263,43 @@ pub async fn session_actor(db: &Db, secret: &str) -> Result<Option<Actor>, Domai
     let Some(row) = db::people::session_by_hash(&db.pool, &hash_secret(secret)).await? else {
         return Ok(None);
     };
-    if row.expires_at()?.is_none_or(|e| e < db.now()) {
+    let now = db.now();
+    if row.expires_at()?.is_none_or(|e| e < now) {
         return Ok(None);
+    }
+    let last = row.last_used()?;
+    if let (Some(limit), Some(last)) = (idle_limit(row.role()?), last)
+        && now - last > limit
+    {
+        return Ok(None);
+    }
+    if last.is_none_or(|l| now - l > Duration::seconds(TOUCH_EVERY_SECS))
+        && let Some(id) = row.session_id
+    {
+        db::people::touch_session(&db.pool, id, now).await?;
     }
     actor_from_row(row, false).map(Some)
 }
 
-/// The integration behind a bearer token, if the token is live.
+/// The integration behind a bearer token, if the token is live (not revoked, not expired).
 pub async fn token_actor(db: &Db, secret: &str) -> Result<Option<Actor>, DomainError> {
     if secret.len() > 100 {
         return Ok(None);
     }
-    match db::people::token_by_hash(&db.pool, &hash_secret(secret)).await? {
-        Some(row) => actor_from_row(row, true).map(Some),
-        None => Ok(None),
+    let Some(row) = db::people::token_by_hash(&db.pool, &hash_secret(secret)).await? else {
+        return Ok(None);
+    };
+    let now = db.now();
+    if row.expires_at()?.is_some_and(|e| e < now) {
+        return Ok(None);
     }
+    if row
+        .last_used()?
+        .is_none_or(|l| now - l > Duration::seconds(TOUCH_EVERY_SECS))
+    {
+        db::people::touch_token(&db.pool, row.id, now).await?;
+    }
+    actor_from_row(row, true).map(Some)
 }
 
 pub async fn end_session_by_secret(db: &Db, secret: &str) -> Result<(), DomainError> {
@@ -227,7 +312,12 @@ pub struct SignedIn {
     pub role: Role,
 }
 
-/// Signs a person in by e-mail and password. Rate-limited per e-mail and per client address.
+/// Signs a person in by e-mail and password.
+///
+/// Failures are throttled per (account, client address) with growing waits
+/// ([`sign_in_wait`]), and per address across accounts; the right password from an address that
+/// has not failed always works, so nobody can lock an account out by guessing at it. Over-long
+/// input is refused before anything is stored.
 pub async fn login(
     db: &Db,
     email: &str,
@@ -236,20 +326,27 @@ pub async fn login(
     user_agent: Option<&str>,
 ) -> Result<SignedIn, DomainError> {
     let email = email.trim().to_lowercase();
-    rate_limit(
-        db,
-        &format!("login-ip:{client}"),
-        LOGIN_LIMIT * 3,
-        LOGIN_WINDOW_SECS,
-    )
-    .await?;
-    rate_limit(
-        db,
-        &format!("login-email:{email}"),
-        LOGIN_LIMIT,
-        LOGIN_WINDOW_SECS,
-    )
-    .await?;
+    if email.chars().count() > MAX_EMAIL {
+        return Err(DomainError::field("email", ErrorCode::TooLong));
+    }
+    if password.chars().count() > MAX_PASSWORD {
+        return Err(DomainError::field("password", ErrorCode::TooLong));
+    }
+    let client: String = client.chars().take(64).collect();
+    let now = db.now();
+    let address_bucket = format!("login-fail-ip:{client}");
+    let address_window = window_start(db, LOGIN_WINDOW_SECS);
+    if db::people::hits(&db.pool, &address_bucket, address_window).await?
+        >= SIGN_IN_FAILURES_PER_ADDRESS
+    {
+        return Err(DomainError::Refused(ErrorCode::RateLimited));
+    }
+    if let Some((failures, last)) = db::people::login_failures(&db.pool, &email, &client).await?
+        && now - last < Duration::hours(SIGN_IN_FORGET_HOURS)
+        && now < last + sign_in_wait(failures)
+    {
+        return Err(DomainError::Refused(ErrorCode::RateLimited));
+    }
     let (id, role, hash) = match db::people::credentials(&db.pool, &email).await? {
         Some((id, role, hash)) => (Some(id), role, hash),
         None => (None, Role::Marketer, None),
@@ -263,14 +360,26 @@ pub async fn login(
                 ..Actor::system()
             };
             let mut w = db.write(&me).await?;
-            let secret = create_session(&mut w, id, user_agent).await?;
+            let secret = create_session(&mut w, id, role, user_agent).await?;
+            db::people::clear_login_failures(&mut *w.tx, &email, Some(&client)).await?;
             w.audit("sign_in", "user", Some(id.get()), serde_json::json!({}))
                 .await?;
             w.commit().await?;
             Ok(SignedIn { secret, role })
         }
-        _ => Err(DomainError::Refused(ErrorCode::BadCredentials)),
+        _ => {
+            let forget_before = now - Duration::hours(SIGN_IN_FORGET_HOURS);
+            db::people::record_login_failure(&db.pool, &email, &client, now, forget_before).await?;
+            let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+            db::people::hit(&mut conn, &bucket_key(&address_bucket), address_window).await?;
+            Err(DomainError::Refused(ErrorCode::BadCredentials))
+        }
     }
+}
+
+/// Forgets an account's failed sign-ins from every address (`sarafan user unlock`).
+pub async fn unlock(db: &Db, email: &str) -> Result<(), DomainError> {
+    db::people::clear_login_failures(&db.pool, &email.trim().to_lowercase(), None).await
 }
 
 /// True while no marketer exists: the first start offers a setup link.
@@ -285,10 +394,12 @@ pub async fn create_setup_token(db: &Db) -> Result<String, DomainError> {
     Ok(secret)
 }
 
-/// Checks a setup secret without using it.
+/// Checks a setup secret without using it: unused, at most [`SETUP_LINK_HOURS`] old, and no
+/// marketer exists yet.
 pub async fn setup_token_valid(db: &Db, secret: &str) -> Result<bool, DomainError> {
     let want = hash_secret(secret);
-    let rows = db::people::unused_setup_hashes(&db.pool).await?;
+    let since = db.now() - Duration::hours(SETUP_LINK_HOURS);
+    let rows = db::people::unused_setup_hashes(&db.pool, since).await?;
     Ok(rows.iter().any(|h| secrets_equal(h, &want)) && needs_setup(db).await?)
 }
 
@@ -361,7 +472,37 @@ pub async fn complete_setup(
         serde_json::json!({"email": email.as_str()}),
     )
     .await?;
-    let session = create_session(&mut w, id, user_agent).await?;
+    let session = create_session(&mut w, id, Role::Marketer, user_agent).await?;
     w.commit().await?;
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_failed_sign_ins_cost_nothing_then_each_doubles_the_wait() {
+        for n in 0..SIGN_IN_FREE_FAILURES {
+            assert_eq!(sign_in_wait(n), Duration::zero(), "{n}");
+        }
+        assert_eq!(sign_in_wait(5), Duration::seconds(1));
+        assert_eq!(sign_in_wait(6), Duration::seconds(2));
+        assert_eq!(sign_in_wait(12), Duration::seconds(128));
+        assert_eq!(sign_in_wait(40), Duration::seconds(SIGN_IN_MAX_WAIT_SECS));
+        assert_eq!(
+            sign_in_wait(i64::MAX),
+            Duration::seconds(SIGN_IN_MAX_WAIT_SECS)
+        );
+    }
+
+    #[test]
+    fn a_long_rate_limit_key_is_stored_by_its_hash() {
+        assert_eq!(
+            bucket_key("login-fail-ip:10.0.0.1"),
+            "login-fail-ip:10.0.0.1"
+        );
+        let long = format!("join-phone:{}", "9".repeat(2_000_000));
+        assert!(bucket_key(&long).len() < 70);
+    }
 }

@@ -54,6 +54,8 @@ pub enum ErrorCode {
     FaceValueLocked,
     NoReturnToDraft,
     DatesOnlyWiden,
+    BodyTooLarge,
+    KeyReused,
     Internal,
 }
 
@@ -107,6 +109,8 @@ impl ErrorCode {
             FaceValueLocked => Msg::ErrFaceValueLocked,
             NoReturnToDraft => Msg::ErrNoReturnToDraft,
             DatesOnlyWiden => Msg::ErrDatesOnlyWiden,
+            BodyTooLarge => Msg::ErrBodyTooLarge,
+            KeyReused => Msg::ErrKeyReused,
             Internal => Msg::ErrInternal,
         }
     }
@@ -119,6 +123,7 @@ impl ErrorCode {
             Forbidden | BadOrigin => 403,
             Unauthorized | BadCredentials => 401,
             RateLimited => 429,
+            BodyTooLarge => 413,
             DuplicateStoreName | DuplicateEmail | SetupDone | InviteUsed | CampaignFinished
             | AlreadyRedeemed | AlreadyVoided | AlreadyHandedOut | DuplicateParticipant
             | NotRedeemed => 409,

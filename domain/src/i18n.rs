@@ -155,6 +155,9 @@ messages! {
     Invite => "Пригласить", "Invite";
     Invites => "Приглашения", "Invites";
     InviteLink => "Ссылка-приглашение", "Invite link";
+    Deactivate => "Отключить", "Deactivate";
+    Reactivate => "Вернуть доступ", "Reactivate";
+    Inactive => "отключён", "deactivated";
     InviteSendHint => "Отправьте ссылку по SMS или в мессенджере, или покажите QR-код. Ссылка одноразовая.", "Send the link by SMS or messenger, or show the QR code. The link works once.";
     InviteExpires => "Действует до", "Valid until";
     Revoke => "Отозвать", "Revoke";
@@ -286,6 +289,8 @@ messages! {
     ErrInFuture => "дата в будущем", "the date is in the future";
     ErrFaceValueLocked => "номинал уже напечатан на сертификатах — его нельзя изменить", "the face value is already printed on certificates and cannot change";
     ErrNoReturnToDraft => "сертификаты уже выпущены — акцию нельзя вернуть в черновик", "certificates are already issued: the campaign cannot return to draft";
+    ErrBodyTooLarge => "запрос слишком большой", "the request is too large";
+    ErrKeyReused => "этот ключ повтора уже использован для другой операции — обновите страницу и повторите", "this retry key was already used for another operation: reload and try again";
     ErrDatesOnlyWiden => "сертификаты уже выпущены — срок можно только расширить", "certificates are already issued: the dates may only widen";
     // hand-out, check-in and visits
     Birthday => "Дата рождения", "Birthday";

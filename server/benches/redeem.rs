@@ -221,6 +221,7 @@ async fn run(url: &str, engine: Engine, args: &Args) -> anyhow::Result<bool> {
         site_root: "target/site".into(),
         secure_cookies: false,
         trust_proxy: false,
+        trusted_proxies: vec![],
         // The bench campaign runs from 16 Nov 2026 to Feb 2027: the clinic clock is inside it.
         start_clock_at: Some(
             chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+03:00")?
@@ -468,7 +469,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
     if certs.len() != count {
         bail!("seeded {} certificates, expected {count}", certs.len());
     }
-    let token = ops::people::create_token(db, &sys, "bench", Role::Reception, None)
+    let token = ops::people::create_token(db, &sys, "bench", Role::Reception, None, None)
         .await
         .context("create token")?;
     Ok((certs.into_iter().map(|c| c.code).collect(), token))

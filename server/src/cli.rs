@@ -59,6 +59,16 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
+    /// Forget an account's failed sign-ins, so it may sign in again at once from anywhere.
+    Unlock {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a person's password, read from standard input (one line): a forgotten password.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
     /// Create a person. Marketers get a password read from standard input (one line).
     Create {
         #[arg(long)]
@@ -89,6 +99,9 @@ pub enum TokenCommand {
         name: String,
         #[arg(long)]
         store_id: Option<i64>,
+        /// Days the token works (default: until revoked).
+        #[arg(long)]
+        days: Option<i64>,
     },
 }
 
@@ -142,15 +155,49 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             println!("{}", p.id);
             Ok(())
         }
+        Command::User {
+            command: UserCommand::Unlock { email },
+        } => {
+            let db = open_existing(&config).await?;
+            domain::auth::unlock(&db, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            eprintln!("failed sign-ins of {email} forgotten");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Password { email },
+        } => {
+            let db = open_existing(&config).await?;
+            let sys = Actor::system();
+            let person = ops::people::list_people(&db, &sys)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?
+                .into_iter()
+                .find(|p| p.email.as_deref() == Some(email.trim().to_lowercase().as_str()))
+                .with_context(|| format!("nobody has the e-mail {email}"))?;
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw)?;
+            let pw = pw.lines().next().unwrap_or("").to_owned();
+            ops::people::set_password(&db, &sys, domain::ids::UserId(person.id), &pw)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            domain::auth::unlock(&db, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
+            eprintln!("password of {email} set");
+            Ok(())
+        }
         Command::Token {
             command:
                 TokenCommand::Create {
                     role,
                     name,
                     store_id,
+                    days,
                 },
         } => {
-            let db = open(&config).await?;
+            let db = open_existing(&config).await?;
             let role =
                 Role::parse("role", &role).map_err(|_| anyhow::anyhow!("unknown role {role:?}"))?;
             let token = ops::people::create_token(
@@ -159,6 +206,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 &name,
                 role,
                 store_id.map(domain::ids::StoreId),
+                days,
             )
             .await
             .map_err(|e| anyhow::anyhow!(e.message(domain::Lang::En)))?;
@@ -173,6 +221,30 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+/// The SQLite file a `sqlite://` URL names (`None` for an in-memory one).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// Opens a database that must already exist: commands that read or change a running clinic
+/// (`backup`, `token`, `user unlock`, `user password`) never create an empty one because of a
+/// mistyped `DATABASE_URL`.
+async fn open_existing(config: &Config) -> anyhow::Result<Db> {
+    if let Some(file) = sqlite_file(&config.database_url)
+        && !file.exists()
+    {
+        bail!(
+            "no database at {} (check DATABASE_URL; `sarafan serve` or `sarafan migrate` creates one)",
+            file.display()
+        );
+    }
+    open(config).await
 }
 
 async fn demo_load(db: &Db, config: &Config) -> anyhow::Result<()> {
@@ -215,12 +287,26 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         "Sarafan is listening on http://{addr} (public URL {})",
         config.public_url
     );
-    axum::serve(
+    // On a stop signal, requests in flight get SHUTDOWN_GRACE to finish, then the process ends.
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         listener,
         build_router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    });
+    tokio::select! {
+        r = std::future::IntoFuture::into_future(server) => r?,
+        _ = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(crate::http::SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => tracing::warn!("requests still running after the shutdown grace period; stopping"),
+    }
     Ok(())
 }
 
@@ -241,7 +327,7 @@ async fn shutdown_signal() {
 }
 
 async fn backup(config: &Config, dest: &std::path::Path) -> anyhow::Result<()> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = open_existing(config).await?;
     match db.engine {
         Engine::Sqlite => {
             if dest.exists() {

@@ -21,6 +21,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `SARAFAN_TRUST_PROXY=1` to take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// `SARAFAN_TRUSTED_PROXIES=10.0.0.2,10.0.0.3`: further proxies between the clients and the
+    /// one Sarafan talks to (their `X-Forwarded-For` entries are skipped).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `SARAFAN_NOW=2026-11-30T10:00:00+03:00`: start the clinic clock at this moment (demos
     /// and browser tests; it keeps running from there). Unset: the machine's clock.
     pub start_clock_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -91,6 +94,16 @@ impl Config {
         let secure_cookies =
             flag("SARAFAN_SECURE_COOKIES").unwrap_or(public_url.starts_with("https://"));
         let trust_proxy = flag("SARAFAN_TRUST_PROXY").unwrap_or(false);
+        let trusted_proxies = std::env::var("SARAFAN_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse()
+                    .with_context(|| format!("SARAFAN_TRUSTED_PROXIES: {a:?} is not an IP address"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let start_clock_at = match std::env::var("SARAFAN_NOW") {
             Ok(v) if !v.trim().is_empty() => Some(
                 chrono::DateTime::parse_from_rfc3339(v.trim())
@@ -108,6 +121,7 @@ impl Config {
             site_root,
             secure_cookies,
             trust_proxy,
+            trusted_proxies,
             start_clock_at,
         })
     }

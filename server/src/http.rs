@@ -45,6 +45,7 @@ pub async fn build_state(config: &Config) -> anyhow::Result<AppState> {
         public_url: config.public_url.clone(),
         secure_cookies: config.secure_cookies,
         trust_proxy: config.trust_proxy,
+        trusted_proxies: config.trusted_proxies.clone(),
     })
 }
 
@@ -112,6 +113,12 @@ pub fn build_router(state: AppState) -> Router {
             require_sign_in,
         ))
         .layer(middleware::from_fn(check_origin))
+        .layer(middleware::from_fn(limit_body))
+        // A request that takes longer than this (a stuck client, a runaway query) gets a 408.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -146,10 +153,10 @@ struct Back {
 /// `/lang/en?back=/partners`: remembers the language in a cookie and goes back.
 async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
     let lang = Lang::from_code(&code).unwrap_or_default();
-    // Only local paths, so the link cannot send anyone elsewhere.
+    // Only paths of this site, so the link cannot send anyone elsewhere.
     let back = q
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .filter(|b| same_site_path(b))
         .unwrap_or_else(|| "/".into());
     let mut resp = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -159,6 +166,18 @@ async fn set_lang(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
     resp
+}
+
+/// A path on this site and nothing else: it starts with one `/` and holds no backslash,
+/// whitespace or control character (browsers read `/\evil.example` and `/\t/evil.example` as
+/// `//evil.example`, another site).
+pub fn same_site_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 2000
+        && !p
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 /// Page gating from the access policy: a private page sends a signed-out visitor to the
@@ -222,6 +241,41 @@ async fn check_origin(req: Request, next: Next) -> Response {
         )
     }
 }
+
+/// The largest request body accepted by default (every form and JSON call of Sarafan fits).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// The printed texts of a campaign (regulations up to 20 000 characters, form-encoded).
+pub const TEXTS_BODY_LIMIT: usize = 512 * 1024;
+
+/// The body limit of a route.
+fn body_limit(path: &str) -> usize {
+    let texts = path.starts_with("/sf/save_campaign_texts")
+        || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/texts"));
+    if texts { TEXTS_BODY_LIMIT } else { BODY_LIMIT }
+}
+
+/// Refuses an over-long request body before anything reads it (413), and cuts off a body that
+/// turns out longer than it said while it is read.
+async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = body_limit(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return crate::api::error_response(
+            &domain::DomainError::Refused(ErrorCode::BodyTooLarge),
+            app::ssr::lang_from_headers(req.headers()),
+        );
+    }
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The longest a request may take (the largest PDF renders in about a second).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long the server waits for in-flight requests on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);

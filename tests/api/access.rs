@@ -339,6 +339,11 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
             vec![("person_id", "999999".into())],
             "nynnnn",
         ),
+        (
+            SetPersonActive::PATH,
+            vec![("person_id", "999999".into()), ("active", "true".into())],
+            "nynnnn",
+        ),
         (RevokeInvite::PATH, id("999999"), "nynnnn"),
         (ListSessions::PATH, none(), "nyyyyy"),
         (EndSession::PATH, id("999999"), "nyyyyy"),
@@ -587,6 +592,13 @@ fn api_table(
             "/api/v1/people",
             "/people".into(),
             Some(json!({"name": "", "role": ""})),
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/people/{id}/active",
+            "/people/999999/active".into(),
+            Some(json!({"active": true})),
             "nynnnn",
         ),
         (

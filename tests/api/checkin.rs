@@ -422,8 +422,11 @@ async fn reception_undoes_a_redemption_the_same_day_and_only_the_marketer_later(
         (StatusCode::OK, Some("redeemed"))
     );
 
-    // The next day the redemption is yesterday's: reception may not undo it, the marketer may.
-    app.clock().advance(chrono::Duration::days(1));
+    // After midnight at the clinic the redemption is yesterday's: reception (still at work, so
+    // still signed in) may not undo it, the marketer may.
+    app.clock().advance(chrono::Duration::hours(11));
+    assert_eq!(c.reception.get("/services").await.0, StatusCode::OK);
+    app.clock().advance(chrono::Duration::hours(4));
     let (s, e) = c
         .reception
         .post(

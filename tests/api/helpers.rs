@@ -74,6 +74,11 @@ async fn fresh_database_url() -> String {
 static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The real app with a changed configuration (e.g. behind a proxy).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     // Server errors show in a failing test's output (`SARAFAN_LOG=debug` for more).
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -91,8 +96,11 @@ pub async fn spawn_app() -> TestApp {
         site_root: std::path::PathBuf::from("target/site"),
         secure_cookies: false,
         trust_proxy: false,
+        trusted_proxies: vec![],
         start_clock_at: Some(test_now()),
     };
+    let mut config = config;
+    change(&mut config);
     let (addr, state) = serve(&config).await;
     TestApp {
         _turn: turn,
@@ -225,6 +233,7 @@ impl TestApp {
             "test",
             role,
             store_id.map(domain::ids::StoreId),
+            None,
         )
         .await
         .expect("token")
@@ -253,9 +262,10 @@ impl TestApp {
         .expect("person");
         let sys = Actor::system();
         let mut w = self.db.write(&sys).await.expect("write");
-        let secret = domain::auth::create_session(&mut w, domain::ids::UserId(p.id), Some("test"))
-            .await
-            .expect("session");
+        let secret =
+            domain::auth::create_session(&mut w, domain::ids::UserId(p.id), role, Some("test"))
+                .await
+                .expect("session");
         w.commit().await.expect("commit");
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(

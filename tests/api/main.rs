@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod attacks;
 mod campaigns;
 mod certificates;
 mod checkin;

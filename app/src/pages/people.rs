@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    InvitePerson, Reinvite, RevokeInvite, list_invites, list_people, list_stores,
+    InvitePerson, Reinvite, RevokeInvite, SetPersonActive, list_invites, list_people, list_stores,
 };
 
 #[component]
@@ -17,13 +17,18 @@ pub fn PeoplePage() -> impl IntoView {
     let invite = ServerAction::<InvitePerson>::new();
     let reinvite = ServerAction::<Reinvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
-    let people = Resource::new(move || invite.version().get(), |_| list_people());
+    let activate = ServerAction::<SetPersonActive>::new();
+    let people = Resource::new(
+        move || (invite.version().get(), activate.version().get()),
+        |_| list_people(),
+    );
     let invites = Resource::new(
         move || {
             (
                 invite.version().get(),
                 reinvite.version().get(),
                 revoke.version().get(),
+                activate.version().get(),
             )
         },
         |_| list_invites(),
@@ -88,15 +93,24 @@ pub fn PeoplePage() -> impl IntoView {
                                     <thead><tr><th>{t(Msg::PersonName)}</th><th>{t(Msg::Role)}</th><th>{t(Msg::Store)}</th><th>{t(Msg::Phone)}</th><th></th></tr></thead>
                                     <tbody>
                                         {people.into_iter().map(|p| view! {
-                                            <tr>
-                                                <td>{p.name}</td>
+                                            <tr class:inactive=!p.active>
+                                                <td>{p.name}{(!p.active).then(|| view! { " "<span class="badge">{t(Msg::Inactive)}</span> })}</td>
                                                 <td>{p.role.msg().text(lang)}</td>
                                                 <td>{p.store_name.unwrap_or_default()}</td>
                                                 <td>{p.phone.map(|ph| format::phone(&ph)).unwrap_or_default()}</td>
-                                                <td>
-                                                    <ActionForm action=reinvite>
+                                                <td class="actions">
+                                                    {p.active.then(|| view! {
+                                                        <ActionForm action=reinvite>
+                                                            <input type="hidden" name="person_id" value=p.id/>
+                                                            <button type="submit" class="btn btn-small">{t(Msg::InviteLink)}</button>
+                                                        </ActionForm>
+                                                    })}
+                                                    <ActionForm action=activate>
                                                         <input type="hidden" name="person_id" value=p.id/>
-                                                        <button type="submit" class="btn btn-small">{t(Msg::InviteLink)}</button>
+                                                        <input type="hidden" name="active" value=(!p.active).to_string()/>
+                                                        <button type="submit" class="btn btn-small">
+                                                            {if p.active { t(Msg::Deactivate) } else { t(Msg::Reactivate) }}
+                                                        </button>
                                                     </ActionForm>
                                                 </td>
                                             </tr>

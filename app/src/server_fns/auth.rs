@@ -23,7 +23,7 @@ pub async fn get_me() -> AppResult<Option<Me>> {
 pub async fn login(email: String, password: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let client = ssr::client_addr(&parts, &st);
     let signed_in = domain::auth::login(
         &st.db,
         &email,
@@ -64,7 +64,7 @@ pub async fn complete_setup(
 ) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let client = ssr::client_addr(&parts, &st);
     let secret = domain::auth::complete_setup(
         &st.db,
         &token,
@@ -84,17 +84,14 @@ pub async fn complete_setup(
 pub async fn invite_preview(token: String) -> AppResult<InviteInfo> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    Ok(
-        ops::people::invite_preview(&st.db, &token, &ssr::client_addr(&parts, st.trust_proxy))
-            .await?,
-    )
+    Ok(ops::people::invite_preview(&st.db, &token, &ssr::client_addr(&parts, &st)).await?)
 }
 
 #[server(prefix = "/sf")]
 pub async fn accept_invite(token: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let client = ssr::client_addr(&parts, &st);
     let signed_in =
         ops::people::accept_invite(&st.db, &token, &client, ssr::user_agent(&parts).as_deref())
             .await?;

@@ -124,5 +124,7 @@ pub async fn list_form_batches(campaign_id: i64) -> AppResult<Vec<FormBatch>> {
 #[server(prefix = "/sf")]
 pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate> {
     let st = ssr::state()?;
-    Ok(ops::certificates::public_view(&st.db, &code).await?)
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, &st);
+    Ok(ops::certificates::public_view(&st.db, &code, &client).await?)
 }

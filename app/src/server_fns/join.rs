@@ -31,7 +31,7 @@ pub async fn join_campaign(
 ) -> AppResult<domain::checkin::ECertificate> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    let client = ssr::client_addr(&parts, st.trust_proxy);
+    let client = ssr::client_addr(&parts, &st);
     let input = domain::checkin::SelfRegistration {
         name,
         phone,

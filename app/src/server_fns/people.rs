@@ -61,3 +61,9 @@ pub async fn list_sessions() -> AppResult<Vec<SessionInfo>> {
 pub async fn end_session(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::people::end_session(&st.db, &a, id).await)
 }
+
+/// Deactivates a person who left (signed out at once) or brings them back.
+#[server(prefix = "/sf")]
+pub async fn set_person_active(person_id: i64, active: bool) -> AppResult<Person> {
+    with_actor!(|st, a| ops::people::set_active(&st.db, &a, UserId(person_id), active).await)
+}

@@ -47,7 +47,7 @@ pub async fn create_token(name: String, role: String) -> AppResult<String> {
     with_actor!(|st, a| {
         let role = domain::types::Role::parse("role", &role)
             .map_err(|e| domain::DomainError::Invalid(vec![e]))?;
-        ops::people::create_token(&st.db, &a, &name, role, None).await
+        ops::people::create_token(&st.db, &a, &name, role, None, None).await
     })
 }
 

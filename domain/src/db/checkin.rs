@@ -41,6 +41,12 @@ pub struct CheckRow {
     pub redeemed_at: Option<String>,
     pub redeemed_by_name: Option<String>,
     pub idempotency_key: Option<String>,
+    /// When read for a redemption: what its idempotency key was used for before, if it was
+    /// (the certificate's code, by whom, undone since?).
+    pub key_code: Option<String>,
+    pub key_by: Option<UserId>,
+    pub key_by_name: Option<String>,
+    pub key_undone_at: Option<String>,
 }
 
 impl CheckRow {
@@ -57,33 +63,51 @@ impl CheckRow {
 const CHECK_SELECT: &str = "SELECT c.id, c.serial, c.code, c.state, c.void_reason, c.voided_at, c.store_id, s.name AS store_name,
         k.id AS campaign_id, k.name AS campaign_name, k.face_value_kopecks, k.valid_until, k.start_date, k.status,
         h.id AS handout_id, h.happened_at, h.patient_id AS handout_patient_id, h.employee_id, hu.name AS employee_name,
-        p.name AS participant_name, p.phone AS participant_phone,
-        r.id AS redemption_id, r.redeemed_at, r.redeemed_by_name, r.idempotency_key
+        COALESCE(h.participant_name, p.name) AS participant_name, p.phone AS participant_phone,
+        r.id AS redemption_id, r.redeemed_at, r.redeemed_by_name, r.idempotency_key,
+        kc.code AS key_code, kr.redeemed_by AS key_by, kr.redeemed_by_name AS key_by_name, kr.undone_at AS key_undone_at
     FROM certificates c JOIN campaigns k ON k.id = c.campaign_id
     LEFT JOIN stores s ON s.id = c.store_id
     LEFT JOIN handouts h ON h.certificate_id = c.id
     LEFT JOIN users hu ON hu.id = h.employee_id
     LEFT JOIN patients p ON p.id = h.patient_id
-    LEFT JOIN redemptions r ON r.certificate_id = c.id AND r.undone_at IS NULL";
+    LEFT JOIN redemptions r ON r.certificate_id = c.id AND r.undone_at IS NULL
+    LEFT JOIN redemptions kr ON kr.idempotency_key = $2
+    LEFT JOIN certificates kc ON kc.id = kr.certificate_id";
 
+/// A certificate as check-in reads it, and (for a redemption) what `key` was used for before —
+/// one round trip on the hot path. An empty key matches nothing.
 pub async fn read<'c>(
     e: impl AnyExecutor<'c>,
     code: &Code,
+    key: &str,
 ) -> Result<Option<CheckRow>, DomainError> {
     sqlx::query_as(&format!("{CHECK_SELECT} WHERE c.code = $1"))
         .bind(code.as_str())
+        .bind(key)
         .fetch_optional(e)
         .await
         .map_err(internal)
 }
 
-/// The code of the certificate a redemption key was used for, and whether it had a hand-out.
+/// What a redemption key was used for: the certificate, by whom, whether it had a hand-out,
+/// and whether that redemption was undone since.
+#[derive(sqlx::FromRow)]
+pub struct KeyUse {
+    pub code: String,
+    pub handout_id: Option<i64>,
+    pub redeemed_by: Option<UserId>,
+    pub redeemed_by_name: String,
+    pub undone_at: Option<String>,
+}
+
 pub async fn redemption_by_key<'c>(
     e: impl AnyExecutor<'c>,
     key: &str,
-) -> Result<Option<(String, Option<i64>)>, DomainError> {
+) -> Result<Option<KeyUse>, DomainError> {
     sqlx::query_as(
-        "SELECT c.code, r.handout_id FROM redemptions r JOIN certificates c ON c.id = r.certificate_id WHERE r.idempotency_key = $1",
+        "SELECT c.code, r.handout_id, r.redeemed_by, r.redeemed_by_name, r.undone_at
+         FROM redemptions r JOIN certificates c ON c.id = r.certificate_id WHERE r.idempotency_key = $1",
     )
     .bind(key)
     .fetch_optional(e)

@@ -12,7 +12,9 @@ use crate::types::{CampaignStatus, Email, Money, Phone};
 
 // ---------- participants ----------
 
-/// Finds or creates the participant with this phone; fills in what was missing.
+/// Finds or creates the participant with this phone. What was recorded before is kept: a later
+/// hand-out (in any store or campaign) only fills in an e-mail or birthday that was missing;
+/// the spelling typed this time is recorded on the hand-out itself.
 pub async fn upsert_patient(
     conn: &mut AnyConnection,
     name: &str,
@@ -29,9 +31,8 @@ pub async fn upsert_patient(
         .map_err(internal)?;
     if let Some(id) = existing {
         sqlx::query(
-            "UPDATE patients SET name = $1, email = COALESCE($2, email), birthday = COALESCE($3, birthday), updated_at = $4 WHERE id = $5",
+            "UPDATE patients SET email = COALESCE(email, $1), birthday = COALESCE(birthday, $2), updated_at = $3 WHERE id = $4",
         )
-        .bind(name)
         .bind(email.map(Email::as_str))
         .bind(birthday)
         .bind(&at)
@@ -96,6 +97,9 @@ pub struct NewHandout<'a> {
     pub store: StoreId,
     pub employee: Option<UserId>,
     pub patient: i64,
+    /// The name and e-mail as typed at this hand-out.
+    pub participant_name: &'a str,
+    pub participant_email: Option<&'a str>,
     pub source: Source,
     pub form_serial: Option<i64>,
     pub heard_from: Option<&'a str>,
@@ -111,8 +115,9 @@ pub struct NewHandout<'a> {
 pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO handouts (certificate_id, campaign_id, store_id, employee_id, patient_id, source, form_serial,
-            heard_from, consent_version, consent_at, happened_at, recorded_at, from_store_id, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
+            heard_from, consent_version, consent_at, happened_at, recorded_at, from_store_id, idempotency_key,
+            participant_name, participant_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(h.certificate)
     .bind(h.campaign)
@@ -127,6 +132,8 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i
     .bind(ts(h.recorded_at))
     .bind(h.from_store)
     .bind(h.idempotency_key)
+    .bind(h.participant_name)
+    .bind(h.participant_email)
     .fetch_one(e)
     .await
 }
@@ -151,7 +158,7 @@ pub struct HandoutRow {
 
 const HANDOUT_SELECT: &str =
     "SELECT h.id, c.code, c.serial, h.campaign_id, h.store_id, s.name AS store_name,
-        h.employee_id, u.name AS employee_name, p.name AS participant_name, p.phone,
+        h.employee_id, u.name AS employee_name, COALESCE(h.participant_name, p.name) AS participant_name, p.phone,
         h.happened_at, h.consent_version, h.from_store_id
     FROM handouts h JOIN certificates c ON c.id = h.certificate_id
     JOIN stores s ON s.id = h.store_id JOIN patients p ON p.id = h.patient_id

@@ -166,12 +166,14 @@ pub async fn insert_session<'c>(
 /// Who a live session or token belongs to, as stored.
 #[derive(sqlx::FromRow)]
 pub struct ActorRow {
+    /// The person (session) or the token (API token).
     pub id: i64,
     pub name: String,
     pub role: String,
     pub store_id: Option<StoreId>,
     pub session_id: Option<i64>,
     pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
 }
 
 impl ActorRow {
@@ -181,6 +183,9 @@ impl ActorRow {
     pub fn expires_at(&self) -> Result<Option<DateTime<Utc>>, DomainError> {
         self.expires_at.as_deref().map(stored_ts).transpose()
     }
+    pub fn last_used(&self) -> Result<Option<DateTime<Utc>>, DomainError> {
+        self.last_used_at.as_deref().map(stored_ts).transpose()
+    }
 }
 
 pub async fn session_by_hash<'c>(
@@ -188,7 +193,8 @@ pub async fn session_by_hash<'c>(
     token_hash: &str,
 ) -> Result<Option<ActorRow>, DomainError> {
     sqlx::query_as(
-        "SELECT u.id, u.name, u.role, u.store_id, s.id AS session_id, s.expires_at
+        "SELECT u.id, u.name, u.role, u.store_id, s.id AS session_id, s.expires_at,
+                COALESCE(s.last_seen_at, s.created_at) AS last_used_at
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.ended_at IS NULL AND u.active = 1",
     )
@@ -203,13 +209,41 @@ pub async fn token_by_hash<'c>(
     token_hash: &str,
 ) -> Result<Option<ActorRow>, DomainError> {
     sqlx::query_as(
-        "SELECT id, name, role, store_id, CAST(NULL AS BIGINT) AS session_id, CAST(NULL AS TEXT) AS expires_at
+        "SELECT id, name, role, store_id, CAST(NULL AS BIGINT) AS session_id, expires_at, last_used_at
          FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(e)
     .await
     .map_err(internal)
+}
+
+pub async fn touch_session<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(ts(at))
+        .bind(id)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn touch_token<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(ts(at))
+        .bind(id)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }
 
 pub async fn end_session_by_hash<'c>(
@@ -269,6 +303,53 @@ pub async fn end_session<'c>(
     .await
     .map_err(internal)?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Marks a person active or not; false if there is no such person.
+pub async fn set_active<'c>(
+    e: impl AnyExecutor<'c>,
+    id: UserId,
+    active: bool,
+) -> Result<bool, DomainError> {
+    let r = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Ends every live session of a person.
+pub async fn end_sessions_of<'c>(
+    e: impl AnyExecutor<'c>,
+    id: UserId,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+        .bind(ts(at))
+        .bind(id)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Revokes a person's invites that were not used yet (a new one replaces them).
+pub async fn revoke_open_invites<'c>(
+    e: impl AnyExecutor<'c>,
+    id: UserId,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query(
+        "UPDATE invites SET revoked_at = $1 WHERE user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(ts(at))
+    .bind(id)
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(())
 }
 
 // ---------- invites ----------
@@ -422,11 +503,18 @@ pub async fn insert_setup_token<'c>(
     Ok(())
 }
 
-pub async fn unused_setup_hashes<'c>(e: impl AnyExecutor<'c>) -> Result<Vec<String>, DomainError> {
-    sqlx::query_scalar("SELECT token_hash FROM setup_tokens WHERE used_at IS NULL")
-        .fetch_all(e)
-        .await
-        .map_err(internal)
+/// Unused setup tokens created since `since`.
+pub async fn unused_setup_hashes<'c>(
+    e: impl AnyExecutor<'c>,
+    since: DateTime<Utc>,
+) -> Result<Vec<String>, DomainError> {
+    sqlx::query_scalar(
+        "SELECT token_hash FROM setup_tokens WHERE used_at IS NULL AND created_at >= $1",
+    )
+    .bind(ts(since))
+    .fetch_all(e)
+    .await
+    .map_err(internal)
 }
 
 pub async fn use_setup_token<'c>(
@@ -454,15 +542,17 @@ pub async fn insert_token<'c>(
     role: Role,
     store: Option<StoreId>,
     at: DateTime<Utc>,
+    expires: Option<DateTime<Utc>>,
 ) -> Result<i64, DomainError> {
     sqlx::query_scalar(
-        "INSERT INTO api_tokens (token_hash, name, role, store_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (token_hash, name, role, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(token_hash)
     .bind(name)
     .bind(role.as_str())
     .bind(store)
     .bind(ts(at))
+    .bind(expires.map(ts))
     .fetch_one(e)
     .await
     .map_err(internal)
@@ -530,12 +620,87 @@ pub async fn hit(
     .fetch_one(&mut *conn)
     .await
     .map_err(internal)?;
-    // Old windows are of no use; sweep them now and then.
-    if hits == 1 {
+    // Old windows are of no use; sweep them now and then (not on every new key: a flood of
+    // new keys must not turn into a flood of table scans).
+    if hits == 1 && rand::random::<u8>() < 4 {
         let _ = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
             .bind(window_start - 86_400)
             .execute(&mut *conn)
             .await;
     }
     Ok(hits)
+}
+
+/// The hits counted so far in a window (without counting one more).
+pub async fn hits<'c>(
+    e: impl AnyExecutor<'c>,
+    bucket: &str,
+    window_start: i64,
+) -> Result<i64, DomainError> {
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
+            .bind(bucket)
+            .bind(window_start)
+            .fetch_optional(e)
+            .await
+            .map_err(internal)?;
+    Ok(n.unwrap_or(0))
+}
+
+// ---------- failed sign-ins ----------
+
+/// Failed sign-ins of an account from one address in a row, and when the last one was.
+pub async fn login_failures<'c>(
+    e: impl AnyExecutor<'c>,
+    email: &str,
+    client: &str,
+) -> Result<Option<(i64, DateTime<Utc>)>, DomainError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT failures, last_failure_at FROM login_throttle WHERE email = $1 AND client = $2",
+    )
+    .bind(email)
+    .bind(client)
+    .fetch_optional(e)
+    .await
+    .map_err(internal)?;
+    row.map(|(n, at)| Ok((n, stored_ts(&at)?))).transpose()
+}
+
+/// Counts a failure; a streak whose last failure is older than `forget_before` starts over.
+pub async fn record_login_failure<'c>(
+    e: impl AnyExecutor<'c>,
+    email: &str,
+    client: &str,
+    at: DateTime<Utc>,
+    forget_before: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query(
+        "INSERT INTO login_throttle (email, client, failures, last_failure_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (email, client) DO UPDATE SET
+            failures = CASE WHEN login_throttle.last_failure_at < $4 THEN 1 ELSE login_throttle.failures + 1 END,
+            last_failure_at = $3",
+    )
+    .bind(email)
+    .bind(client)
+    .bind(ts(at))
+    .bind(ts(forget_before))
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// Forgets failures of an account: from one address, or (`None`) from all.
+pub async fn clear_login_failures<'c>(
+    e: impl AnyExecutor<'c>,
+    email: &str,
+    client: Option<&str>,
+) -> Result<(), DomainError> {
+    sqlx::query("DELETE FROM login_throttle WHERE email = $1 AND ($2 = '' OR client = $2)")
+        .bind(email)
+        .bind(client.unwrap_or(""))
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
 }

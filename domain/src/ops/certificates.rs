@@ -536,8 +536,23 @@ pub fn public_status(v: Validity) -> PublicStatus {
     }
 }
 
+/// Look-ups of a code by one client address per minute on the public page and API: plenty for
+/// people, nothing for someone trying codes.
+pub const PUBLIC_LOOKUPS_PER_MINUTE: i64 = 60;
+
 /// What the certificate's holder sees on `/c/{code}`: no personal data, no store details.
-pub async fn public_view(db: &Db, code_text: &str) -> Result<PublicCertificate, DomainError> {
+pub async fn public_view(
+    db: &Db,
+    code_text: &str,
+    client: &str,
+) -> Result<PublicCertificate, DomainError> {
+    crate::auth::rate_limit(
+        db,
+        &format!("code-lookup:{client}"),
+        PUBLIC_LOOKUPS_PER_MINUTE,
+        60,
+    )
+    .await?;
     let code = Code::parse(code_text).map_err(code_error)?;
     let r = db::certificates::by_code(&db.pool, &code)
         .await?

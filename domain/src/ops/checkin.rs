@@ -87,8 +87,13 @@ fn answer(verdict: Verdict, code: String, cert: Option<CheckedCertificate>) -> C
     }
 }
 
-/// Reads a code; `Err(answer)` when it cannot be a certificate or none has it.
-async fn read(db: &Db, code_text: &str) -> Result<Result<Read, CheckinAnswer>, DomainError> {
+/// Reads a code (and what a redemption key was used for); `Err(answer)` when it cannot be a
+/// certificate or none has it.
+async fn read(
+    db: &Db,
+    code_text: &str,
+    key: &str,
+) -> Result<Result<Read, CheckinAnswer>, DomainError> {
     let code = match Code::parse(code_text) {
         Ok(c) => c,
         Err(p) => {
@@ -100,7 +105,7 @@ async fn read(db: &Db, code_text: &str) -> Result<Result<Read, CheckinAnswer>, D
             return Ok(Err(answer(verdict, typed, None)));
         }
     };
-    match db::checkin::read(&db.pool, &code).await? {
+    match db::checkin::read(&db.pool, &code, key).await? {
         Some(r) => Ok(Ok(read_row(db, r)?)),
         None => Ok(Err(answer(Verdict::UnknownCode, code.display(), None))),
     }
@@ -110,7 +115,7 @@ async fn read(db: &Db, code_text: &str) -> Result<Result<Read, CheckinAnswer>, D
 /// "redeem" button.
 pub async fn check(db: &Db, actor: &Actor, code_text: &str) -> Result<CheckinAnswer, DomainError> {
     actor.may(Op::CheckIn)?;
-    Ok(match read(db, code_text).await? {
+    Ok(match read(db, code_text, "").await? {
         Err(a) => a,
         Ok(r) => {
             let mut a = answer(r.verdict, r.cert.code.clone(), Some(r.cert));
@@ -123,24 +128,35 @@ pub async fn check(db: &Db, actor: &Actor, code_text: &str) -> Result<CheckinAns
     })
 }
 
-/// The first answer given for this idempotency key, if any.
-async fn replay(db: &Db, key: &str) -> Result<Option<CheckinAnswer>, DomainError> {
-    let Some((code, handout)) = db::checkin::redemption_by_key(&db.pool, key).await? else {
-        return Ok(None);
+/// A key is bound to its redemption: the same certificate, the same caller, not undone since.
+/// `Ok(true)`: a retry of that redemption; `Ok(false)`: the key is new; any other use of it is
+/// refused (422) rather than answered with somebody else's "redeemed".
+fn key_is_retry(row: &CheckRow, actor: &Actor) -> Result<bool, DomainError> {
+    let Some(code) = &row.key_code else {
+        return Ok(false);
     };
-    let cert = match read(db, &code).await? {
-        Ok(r) => Some(r.cert),
-        Err(_) => None,
-    };
-    Ok(Some(CheckinAnswer {
+    let same = *code == row.code
+        && row.key_by == actor.user_id
+        && row.key_by_name.as_deref() == Some(actor.name.as_str())
+        && row.key_undone_at.is_none();
+    if same {
+        Ok(true)
+    } else {
+        Err(DomainError::field("idempotency_key", ErrorCode::KeyReused))
+    }
+}
+
+/// The answer to a retry: as the first request was answered.
+fn replayed(r: Read, key: &str) -> CheckinAnswer {
+    CheckinAnswer {
         verdict: Verdict::Redeemed,
         message: String::new(),
-        code: cert.as_ref().map(|c| c.code.clone()).unwrap_or(code),
-        certificate: cert,
-        without_handout: handout.is_none(),
+        code: r.cert.code.clone(),
+        without_handout: r.row.handout_id.is_none(),
         replayed: true,
         idempotency_key: Some(key.to_owned()),
-    }))
+        certificate: Some(r.cert),
+    }
 }
 
 /// Redeems a certificate exactly once. Anything but a valid certificate comes back as its
@@ -167,14 +183,14 @@ pub async fn redeem(
     let (Some(key), Some(phone), Some(name)) = (key, phone, name) else {
         return Err(DomainError::Internal);
     };
-    // One read decides; the guarded INSERT below makes it exactly once.
-    let r = match read(db, &input.code).await? {
+    // One read decides (and tells whether this key was used before); the guarded INSERT
+    // below makes it exactly once.
+    let r = match read(db, &input.code, &key).await? {
         Err(a) => return Ok(a),
         Ok(r) => r,
     };
-    if r.row.idempotency_key.as_deref() == Some(key.as_str()) {
-        // The first request with this key won between our two reads.
-        return replay(db, &key).await?.ok_or(DomainError::Internal);
+    if key_is_retry(&r.row, actor)? {
+        return Ok(replayed(r, &key));
     }
     if r.verdict != Verdict::Valid {
         let without = !r.cert.handed_out;
@@ -246,8 +262,10 @@ async fn lost_race(
     code: &str,
     key: &str,
 ) -> Result<CheckinAnswer, DomainError> {
-    if let Some(a) = replay(db, key).await? {
-        return Ok(a);
+    if let Ok(r) = read(db, code, key).await?
+        && key_is_retry(&r.row, actor)?
+    {
+        return Ok(replayed(r, key));
     }
     check(db, actor, code).await.map(|mut a| {
         a.idempotency_key = None;
@@ -260,7 +278,7 @@ pub async fn undo(db: &Db, actor: &Actor, input: &UndoInput) -> Result<CheckinAn
     actor.may(Op::UndoRedemption)?;
     let reason =
         required_text("reason", &input.reason, 500).map_err(|e| DomainError::Invalid(vec![e]))?;
-    let r = match read(db, &input.code).await? {
+    let r = match read(db, &input.code, "").await? {
         Err(a) => {
             let code = match a.verdict {
                 Verdict::UnknownCode => ErrorCode::CodeUnknown,
@@ -431,11 +449,6 @@ pub async fn record_visit(
     else {
         return Err(DomainError::Internal);
     };
-    if let Some(k) = &key
-        && let Some(v) = db::checkin::visit_by_key(&db.pool, k).await?
-    {
-        return Ok(v);
-    }
     // The live redemption this visit is credited to.
     let redemption = match (&code, &phone) {
         (Some(c), _) => db::checkin::live_redemption_by_code(&db.pool, c)
@@ -449,6 +462,15 @@ pub async fn record_visit(
             ))?,
         _ => return Err(DomainError::Internal),
     };
+    // A retry returns the first record; the key is bound to this participant's redemption.
+    if let Some(k) = &key
+        && let Some(v) = db::checkin::visit_by_key(&db.pool, k).await?
+    {
+        if v.redemption_id != redemption.id {
+            return Err(DomainError::field("idempotency_key", ErrorCode::KeyReused));
+        }
+        return Ok(v);
+    }
     let mut w = db.write(actor).await?;
     let new = db::checkin::NewVisit {
         redemption: &redemption,

@@ -163,11 +163,21 @@ fn handout(r: db::handouts::HandoutRow, replayed: bool) -> Handout {
     }
 }
 
-/// The hand-out recorded under this idempotency key, if the actor may see it.
-async fn by_key(db: &Db, actor: &Actor, key: &str) -> Result<Option<Handout>, DomainError> {
+/// The hand-out recorded under this idempotency key: a retry of the same hand-out (the same
+/// certificate by the same person) gets it back; any other use of the key is refused.
+async fn by_key(
+    db: &Db,
+    actor: &Actor,
+    key: &str,
+    code: &Code,
+) -> Result<Option<Handout>, DomainError> {
     match db::handouts::by_key(&db.pool, key).await? {
         Some(r) => {
             actor.may_in_store(Op::ViewHandouts, r.store_id)?;
+            let same = r.code == code.as_str() && r.employee_id == actor.user_id.map(UserId::get);
+            if !same {
+                return Err(DomainError::field("idempotency_key", ErrorCode::KeyReused));
+            }
             Ok(Some(handout(r, true)))
         }
         None => Ok(None),
@@ -254,7 +264,7 @@ async fn keep_conflict(
 
 async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout, DomainError> {
     let v = validate(input, db.now())?;
-    if let Some(h) = by_key(db, actor, &v.key).await? {
+    if let Some(h) = by_key(db, actor, &v.key, &v.code).await? {
         return Ok(h);
     }
     let mut w = db.write(actor).await?;
@@ -329,6 +339,8 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         store,
         employee: actor.user_id,
         patient,
+        participant_name: &v.name,
+        participant_email: v.email.as_ref().map(|e| e.as_str()),
         source,
         form_serial: v.form_serial,
         heard_from: v.heard_from.as_deref(),
@@ -344,7 +356,7 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
             let constraint = unique_violation(&e);
             drop(w);
             return match constraint {
-                Some(c) if c.contains("idempotency") => by_key(db, actor, &v.key)
+                Some(c) if c.contains("idempotency") => by_key(db, actor, &v.key, &v.code)
                     .await?
                     .ok_or(DomainError::Internal),
                 Some(_) => Err(DomainError::field("code", ErrorCode::AlreadyHandedOut)),
@@ -645,6 +657,8 @@ pub async fn self_register(
             store,
             employee: None,
             patient,
+            participant_name: &name,
+            participant_email: email.as_ref().map(|e| e.as_str()),
             source: Source::SelfRegistration,
             form_serial: None,
             heard_from: None,

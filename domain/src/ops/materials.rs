@@ -6,6 +6,8 @@
 //! Rendering is CPU work: it runs on Tokio's blocking pool, one document at a time per server
 //! process, so a 20 000-certificate print never starves the pages and the API.
 
+use std::sync::{Arc, LazyLock};
+
 use tokio::sync::Semaphore;
 
 use crate::auth::Actor;
@@ -21,7 +23,9 @@ use crate::policy::Op;
 /// The most certificates in one PDF (a store's stock or a serial range; split larger prints).
 pub const MAX_PER_PDF: i64 = 20_000;
 
-static RENDER: Semaphore = Semaphore::const_new(1);
+/// One document at a time per process. The permit lives inside the rendering job, so a client
+/// that gives up does not free the renderer while its document is still being drawn.
+static RENDER: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
 
 /// A rendered document and the file name to offer.
 pub struct Pdf {
@@ -106,11 +110,19 @@ async fn render<F>(job: F) -> Result<Vec<u8>, DomainError>
 where
     F: FnOnce() -> Result<Vec<u8>, print::PrintError> + Send + 'static,
 {
-    let _permit = RENDER.acquire().await.map_err(|_| DomainError::Internal)?;
-    tokio::task::spawn_blocking(job)
+    let permit = RENDER
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|_| DomainError::Internal)?
-        .map_err(print_error)
+        .map_err(|_| DomainError::Internal)?;
+    tokio::task::spawn_blocking(move || {
+        let bytes = job();
+        drop(permit);
+        bytes
+    })
+    .await
+    .map_err(|_| DomainError::Internal)?
+    .map_err(print_error)
 }
 
 /// The base URL printed in QR codes.

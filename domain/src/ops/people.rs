@@ -148,6 +148,38 @@ pub async fn me(db: &Db, actor: &Actor) -> Result<Me, DomainError> {
     })
 }
 
+/// Deactivates a person who left (their sessions end at once, open invites are revoked) or
+/// brings them back. Nobody deactivates themself (the clinic would lose its marketer).
+pub async fn set_active(
+    db: &Db,
+    actor: &Actor,
+    person_id: UserId,
+    active: bool,
+) -> Result<Person, DomainError> {
+    actor.may(Op::ManagePeople)?;
+    if !active && actor.user_id == Some(person_id) {
+        return Err(DomainError::Refused(ErrorCode::Forbidden));
+    }
+    let mut w = db.write(actor).await?;
+    let at = w.at;
+    if !db::people::set_active(&mut *w.tx, person_id, active).await? {
+        return Err(DomainError::Refused(ErrorCode::NotFound));
+    }
+    if !active {
+        db::people::end_sessions_of(&mut *w.tx, person_id, at).await?;
+        db::people::revoke_open_invites(&mut *w.tx, person_id, at).await?;
+    }
+    w.audit(
+        if active { "activate" } else { "deactivate" },
+        "person",
+        Some(person_id.get()),
+        serde_json::json!({}),
+    )
+    .await?;
+    w.commit().await?;
+    get_person(db, actor, person_id).await
+}
+
 /// A link as an SVG QR code, ready to show on screen.
 pub fn qr_svg(text: &str) -> String {
     match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
@@ -191,8 +223,14 @@ pub async fn reinvite(
     base_url: &str,
 ) -> Result<NewInvite, DomainError> {
     actor.may(Op::ManagePeople)?;
-    get_person(db, actor, person_id).await?;
+    let person = get_person(db, actor, person_id).await?;
+    if !person.active {
+        return Err(DomainError::Refused(ErrorCode::Forbidden));
+    }
     let mut w = db.write(actor).await?;
+    // The new link replaces any older one still lying around.
+    let at = w.at;
+    db::people::revoke_open_invites(&mut *w.tx, person_id, at).await?;
     let (secret, invite_id) = insert_invite(&mut w, person_id).await?;
     w.audit(
         "reinvite",
@@ -296,7 +334,7 @@ pub async fn accept_invite(
     if !db::people::use_invite(&mut *w.tx, &hash_secret(secret), at).await? {
         return Err(DomainError::Refused(ErrorCode::InviteUsed));
     }
-    let session = auth::create_session(&mut w, person, user_agent).await?;
+    let session = auth::create_session(&mut w, person, info.role, user_agent).await?;
     w.audit("accept", "invite", Some(info.id), serde_json::json!({}))
         .await?;
     w.commit().await?;
@@ -345,24 +383,41 @@ pub async fn end_session(db: &Db, actor: &Actor, session_id: i64) -> Result<(), 
     w.commit().await
 }
 
-/// Creates an API token; the secret is returned once and only its hash is kept.
+/// The longest an API token may be made to last.
+pub const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// Creates an API token (valid for `valid_days`, or until revoked); the secret is returned once
+/// and only its hash is kept.
 pub async fn create_token(
     db: &Db,
     actor: &Actor,
     name: &str,
     role: Role,
     store_id: Option<StoreId>,
+    valid_days: Option<i64>,
 ) -> Result<String, DomainError> {
     actor.may(Op::ManageApiTokens)?;
     let name = required_text("name", name, 100).map_err(|e| DomainError::Invalid(vec![e]))?;
     if role == Role::StoreStaff && store_id.is_none() {
         return Err(DomainError::field("store_id", ErrorCode::StoreRequired));
     }
+    if valid_days.is_some_and(|d| !(1..=MAX_TOKEN_DAYS).contains(&d)) {
+        return Err(DomainError::field("valid_days", ErrorCode::CountOutOfRange));
+    }
     let secret = format!("sf_{}", new_secret());
     let mut w = db.write(actor).await?;
     let at = w.at;
-    let id = db::people::insert_token(&mut *w.tx, &hash_secret(&secret), &name, role, store_id, at)
-        .await?;
+    let expires = valid_days.map(|d| at + Duration::days(d));
+    let id = db::people::insert_token(
+        &mut *w.tx,
+        &hash_secret(&secret),
+        &name,
+        role,
+        store_id,
+        at,
+        expires,
+    )
+    .await?;
     w.audit(
         "create",
         "api_token",

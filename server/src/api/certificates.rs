@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, ApiResult, Caller, ErrorBody, body, created};
+use super::{ApiError, ApiResult, Caller, ClientAddr, ErrorBody, body, created};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -135,15 +135,16 @@ async fn void(
 
 #[utoipa::path(get, path = "/certificates/{code}", params(("code" = String, Path, description = "the code, with or without dashes, or the QR URL's last segment")),
     security(()),
-    description = "Public: what the certificate's holder may know (value, validity, status, how to book). No personal data.",
+    description = "Public: what the certificate's holder may know (value, validity, status, how to book). No personal data. At most 60 look-ups a minute per client address (429).",
     responses((status = 200, body = PublicCertificate), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "mistyped code (check character)")))]
 async fn public_certificate(
     State(st): State<AppState>,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     Path(code): Path<String>,
 ) -> ApiResult<Json<PublicCertificate>> {
     let lang = lang_from_headers(&headers);
-    ops::certificates::public_view(&st.db, &code)
+    ops::certificates::public_view(&st.db, &code, &client)
         .await
         .map(Json)
         .map_err(|e| ApiError(e, lang))

@@ -111,6 +111,19 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The caller's address, for rate limits (see `app::ssr::client_addr`).
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(app::ssr::client_addr(parts, state)))
+    }
+}
+
 impl Caller {
     pub fn wrap<T>(&self, r: Result<T, DomainError>) -> ApiResult<T> {
         r.map_err(|e| ApiError(e, self.lang))
