@@ -12,6 +12,23 @@ use http::header::{ACCEPT_LANGUAGE, AUTHORIZATION, COOKIE, SET_COOKIE, USER_AGEN
 use leptos::prelude::*;
 
 pub const SESSION_COOKIE: &str = "sarafan_session";
+/// Over HTTPS the session cookie carries the `__Host-` prefix: the browser then accepts it only
+/// from this host, with `Secure` and `Path=/`, so no sibling subdomain can plant or read it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-sarafan_session";
+
+/// The session cookie's name.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session secret a request carries, under either name.
+pub fn session_secret(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SECURE_SESSION_COOKIE).or_else(|| cookie(headers, SESSION_COOKIE))
+}
 pub const LANG_COOKIE: &str = "lang";
 
 /// Everything a request handler needs; cloned into each request.
@@ -75,7 +92,7 @@ pub async fn actor_from_headers(
     {
         return auth::token_actor(db, token.trim()).await;
     }
-    match cookie(headers, SESSION_COOKIE) {
+    match session_secret(headers) {
         Some(secret) => auth::session_actor(db, secret).await,
         None => Ok(None),
     }
@@ -83,7 +100,8 @@ pub async fn actor_from_headers(
 
 pub fn session_cookie(secret: &str, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session_cookie_name(secure),
         auth::SESSION_DAYS * 86_400,
         if secure { "; Secure" } else { "" }
     )
@@ -91,7 +109,8 @@ pub fn session_cookie(secret: &str, secure: bool) -> String {
 
 pub fn clear_session_cookie(secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }

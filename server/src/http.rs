@@ -8,7 +8,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -112,8 +112,12 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             require_sign_in,
         ))
-        .layer(middleware::from_fn(check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(middleware::from_fn(limit_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         // A request that takes longer than this (a stuck client, a runaway query) gets a 408.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -201,13 +205,58 @@ async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next
     if !allowed && !resp.status().is_redirection() {
         *resp.status_mut() = StatusCode::FORBIDDEN;
     }
+    // A private page is for this person only: no shared cache keeps it, and the browser asks
+    // again each time (the service worker decides what stays on a phone for offline use).
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     resp
 }
 
+/// Headers every answer carries: the camera only on the pages with a scanner, HSTS when served
+/// over HTTPS, and API answers (personal data) never stored by a cache.
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let scanner = matches!(path.as_str(), "/" | "/checkin" | "/handout");
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(if scanner {
+            "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+        } else {
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        }),
+    );
+    if state.public_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    if path.starts_with("/api/v1/") && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    resp
+}
+
+/// The `scheme://host[:port]` a URL starts with, lower-cased.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{}://{}", scheme, host).to_lowercase())
+}
+
 /// Cross-site request forgery guard: a state-changing request that carries cookies must come
-/// from our own pages (its Origin, or Referer, names this host). Bearer-token API calls carry no
-/// cookies and are exempt.
-async fn check_origin(req: Request, next: Next) -> Response {
+/// from our own pages — its Origin (or Referer) is the configured public URL's origin. Not the
+/// Host header: a reverse proxy may rewrite that. (When the public URL names no real host, as
+/// `http://0.0.0.0:3000` does, the Host header is all there is to compare with.) Bearer-token API
+/// calls carry no cookies and are exempt.
+async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req
         .headers()
@@ -217,22 +266,27 @@ async fn check_origin(req: Request, next: Next) -> Response {
     if safe || (bearer && !req.headers().contains_key(header::COOKIE)) {
         return next.run(req).await;
     }
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
     let source = req
         .headers()
         .get(header::ORIGIN)
         .or_else(|| req.headers().get(header::REFERER))
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let source_host = source
-        .split("://")
-        .nth(1)
-        .map(|rest| rest.split('/').next().unwrap_or(""));
-    if !host.is_empty() && source_host == Some(host) {
+        .and_then(origin_of);
+    let ours = origin_of(&state.public_url);
+    let unspecified = ours
+        .as_deref()
+        .is_some_and(|o| o.contains("://0.0.0.0") || o.contains("://[::]"));
+    let host_origin = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .zip(source.as_deref())
+        .and_then(|(host, src)| {
+            src.split_once("://")
+                .map(|(scheme, _)| format!("{scheme}://{host}").to_lowercase())
+        });
+    let allowed = source.is_some() && (source == ours || (unspecified && source == host_origin));
+    if allowed {
         next.run(req).await
     } else {
         crate::api::error_response(

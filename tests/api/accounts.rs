@@ -196,7 +196,7 @@ async fn an_invite_signs_the_store_employee_in_exactly_once() {
     let url = invite_store_employee(&app, &marketer).await;
     let secret = url.rsplit('/').next().expect("secret").to_owned();
     assert!(
-        url.starts_with("http://sarafan.test/invite/"),
+        url.starts_with(&format!("{}/invite/", app.config.public_url)),
         "links use the public URL: {url}"
     );
 

@@ -587,3 +587,100 @@ async fn the_first_start_setup_link_expires_after_a_day() {
         .await;
     assert_eq!(late, json!(false));
 }
+
+#[tokio::test]
+async fn writes_are_checked_against_the_public_url_not_the_host_header() {
+    use app::server_fns::SavePartner;
+    let app = spawn_app().await;
+    let marketer = app.signed_in_marketer().await;
+    let save = |origin: String, host: &'static str| {
+        let marketer = marketer.clone();
+        let url = app.url(SavePartner::PATH);
+        async move {
+            marketer
+                .post(url)
+                .header("accept", "application/json")
+                .header("origin", origin)
+                .header("host", host)
+                .form(&[
+                    ("name", "Атлет"),
+                    ("contact_person", ""),
+                    ("phone", ""),
+                    ("email", ""),
+                    ("notes", ""),
+                ])
+                .send()
+                .await
+                .expect("save")
+                .status()
+        }
+    };
+    // Behind a proxy that rewrites Host, our own page's write still goes through.
+    assert!(
+        save(app.config.public_url.clone(), "sarafan-internal:3000")
+            .await
+            .is_success()
+    );
+    // A page of another site that makes the Host header agree with it is refused.
+    assert_eq!(
+        save("http://evil.example".into(), "evil.example").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.count("partners").await, 1);
+}
+
+#[tokio::test]
+async fn private_pages_are_not_cached_and_only_scanner_pages_may_use_the_camera() {
+    let app = spawn_app().await;
+    let marketer = app.signed_in_marketer().await;
+    let get = |path: &str| marketer.get(app.url(path)).send();
+    let partners = get("/partners").await.expect("page");
+    assert_eq!(partners.headers()["cache-control"], "private, no-cache");
+    assert!(
+        partners.headers()["permissions-policy"]
+            .to_str()
+            .expect("policy")
+            .starts_with("camera=()")
+    );
+    let checkin = get("/checkin").await.expect("page");
+    assert!(
+        checkin.headers()["permissions-policy"]
+            .to_str()
+            .expect("policy")
+            .starts_with("camera=(self)")
+    );
+    let api = get("/api/v1/partners").await.expect("api");
+    assert_eq!(api.headers()["cache-control"], "private, no-store");
+    assert!(api.headers().get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_only_and_browsers_are_told_to_stay_on_https() {
+    let app = spawn_app_with(|c| {
+        c.public_url = "https://sarafan.clinic.example".into();
+        c.secure_cookies = true;
+    })
+    .await;
+    app.marketer("anna@clinic.test").await;
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(app.url(Login::PATH))
+        .header("accept", "application/json")
+        .header("origin", "https://sarafan.clinic.example")
+        .form(&[("email", "anna@clinic.test"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-sarafan_session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+}

@@ -122,7 +122,10 @@ async fn a_batch_split_across_stores_gets_consecutive_serials_and_unique_checked
     for c in &list {
         let code = Code::parse(c["code"].as_str().unwrap_or(""))
             .expect("every code passes its check character");
-        assert_eq!(c["url"], format!("http://sarafan.test/c/{}", code.as_str()));
+        assert_eq!(
+            c["url"],
+            format!("{}/c/{}", app.config.public_url, code.as_str())
+        );
     }
 
     // A second batch continues the numbering.
@@ -458,7 +461,7 @@ async fn forms_posters_and_regulations_print_with_qr_codes_to_the_stores_pages()
     assert_eq!(status, StatusCode::OK);
     let look = look_at_pdf(&pdf);
     assert_eq!(look.pages, 3, "one form per page");
-    let join = format!("http://sarafan.test/join/{}/{store}", s.campaign);
+    let join = format!("{}/join/{}/{store}", app.config.public_url, s.campaign);
     let expected: BTreeSet<String> = (1..=3).map(|n| format!("{join}?form={n}")).collect();
     assert_eq!(look.qr.iter().cloned().collect::<BTreeSet<_>>(), expected);
     assert!(
@@ -606,7 +609,7 @@ async fn store_staff_cannot_print_or_see_another_stores_certificates() {
 async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_two_weeks_of_activity()
  {
     let app = spawn_app().await;
-    domain::demo::load(&app.db, "http://sarafan.test")
+    domain::demo::load(&app.db, &app.config.public_url)
         .await
         .expect("demo");
     let api = app.api(&app.token(Role::Marketer, None).await);

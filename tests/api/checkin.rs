@@ -257,7 +257,11 @@ async fn every_typed_reason_comes_back_from_the_api() {
 
     // A full QR URL works as well as the bare code.
     let url = format!(
-        "http%3A%2F%2Fsarafan.test%2Fc%2F{}",
+        "{}%2Fc%2F{}",
+        app.config
+            .public_url
+            .replace(':', "%3A")
+            .replace('/', "%2F"),
         c.codes[1].replace('-', "")
     );
     assert_eq!(verdict(&r.get(&format!("/checkin/{url}")).await.1), "valid");

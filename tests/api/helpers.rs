@@ -89,10 +89,15 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
         .try_init();
     let turn = ONE_APP_AT_A_TIME.lock().await;
     let database_url = fresh_database_url().await;
+    // The app's public URL is where the tests reach it: writes must come from there (Origin).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
     let config = Config {
         database_url,
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        public_url: "http://sarafan.test".into(),
+        addr,
+        public_url: format!("http://{addr}"),
         site_root: std::path::PathBuf::from("target/site"),
         secure_cookies: false,
         trust_proxy: false,
@@ -101,7 +106,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     };
     let mut config = config;
     change(&mut config);
-    let (addr, state) = serve(&config).await;
+    let state = serve(&config, listener).await;
     TestApp {
         _turn: turn,
         addr,
@@ -110,12 +115,8 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
-async fn serve(config: &Config) -> (SocketAddr, AppState) {
+async fn serve(config: &Config, listener: tokio::net::TcpListener) -> AppState {
     let state = server::build_state(config).await.expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let router = server::build_router(state.clone());
     tokio::spawn(async move {
         axum::serve(
@@ -125,12 +126,18 @@ async fn serve(config: &Config) -> (SocketAddr, AppState) {
         .await
         .expect("serve");
     });
-    (addr, state)
+    state
 }
 
-/// A second app instance on the same database, as when a clinic runs several.
+/// A second app instance on the same database, as when a clinic runs several (behind one
+/// load balancer: the same public URL).
 pub async fn spawn_second(app: &TestApp) -> SocketAddr {
-    serve(&app.config).await.0
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    serve(&app.config, listener).await;
+    addr
 }
 
 impl TestApp {

@@ -41,7 +41,7 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
 pub async fn logout() -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
-    if let Some(secret) = ssr::cookie(&parts.headers, ssr::SESSION_COOKIE) {
+    if let Some(secret) = ssr::session_secret(&parts.headers) {
         domain::auth::end_session_by_secret(&st.db, secret).await?;
     }
     ssr::set_cookie(&ssr::clear_session_cookie(st.secure_cookies));
