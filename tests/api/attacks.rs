@@ -684,3 +684,52 @@ async fn over_https_the_session_cookie_is_host_only_and_browsers_are_told_to_sta
     );
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
 }
+
+#[tokio::test]
+async fn a_refused_offline_upload_is_kept_only_with_consent_within_limits_and_up_to_a_cap() {
+    let app = spawn_app().await;
+    let api = app.api(&app.token(Role::Marketer, None).await);
+    let (_, store, codes) = campaign_with_codes(&app, &api).await;
+    let (_, staff) = app.person(Role::StoreStaff, Some(store), "Мария").await;
+    let offline = |code: &str, name: &str, consent: bool, key: &str| {
+        json!({"code": code, "name": name, "phone": "+7 916 000-00-09", "consent": consent,
+               "offline": true, "idempotency_key": key})
+    };
+    // Handed out on another phone meanwhile: each of these uploads is refused.
+    staff
+        .post("/handouts", offline(&codes[0], "Вера", true, "first"))
+        .await;
+    let (s, _) = staff
+        .post(
+            "/handouts",
+            offline(&codes[0], "Без согласия", false, "no-consent"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = staff
+        .post(
+            "/handouts",
+            offline(&codes[0], &"Я".repeat(5_000), true, "too-long"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("handout_conflicts").await,
+        0,
+        "nothing kept without consent or beyond the limits"
+    );
+    for i in 0..(domain::ops::handouts::MAX_OPEN_CONFLICTS + 5) {
+        let (s, _) = staff
+            .post(
+                "/handouts",
+                offline(&codes[0], "Вера", true, &format!("k-{i}")),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+    }
+    assert_eq!(
+        app.count("handout_conflicts").await,
+        domain::ops::handouts::MAX_OPEN_CONFLICTS,
+        "at most this many open ones per employee"
+    );
+}

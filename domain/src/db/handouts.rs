@@ -239,6 +239,21 @@ pub async fn insert_conflict<'c>(
     .map_err(internal)
 }
 
+/// Refused uploads of one employee (or of integrations, `None`) not resolved yet.
+pub async fn open_conflicts_of<'c>(
+    e: impl AnyExecutor<'c>,
+    employee: Option<UserId>,
+) -> Result<i64, DomainError> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM handout_conflicts WHERE resolved_at IS NULL
+         AND ((employee_id IS NULL AND $1 = -1) OR employee_id = $1)",
+    )
+    .bind(employee.map(UserId::get).unwrap_or(-1))
+    .fetch_one(e)
+    .await
+    .map_err(internal)
+}
+
 #[derive(sqlx::FromRow)]
 pub struct ConflictRow {
     pub id: i64,

@@ -195,6 +195,7 @@ pub async fn hand_out(
     let result = record(db, actor, input).await;
     if let Err(e) = &result
         && input.offline
+        && worth_keeping(input)
         && !matches!(
             e.code(),
             ErrorCode::Forbidden
@@ -206,6 +207,26 @@ pub async fn hand_out(
         keep_conflict(db, actor, input, e).await?;
     }
     result
+}
+
+/// Open refused uploads kept per employee at most: a broken or hostile phone cannot fill the
+/// marketer's list (or the database).
+pub const MAX_OPEN_CONFLICTS: i64 = 100;
+
+/// A refused offline record is kept only if the participant consented (no personal data is kept
+/// without consent) and every field is within the form's limits.
+fn worth_keeping(input: &HandoutInput) -> bool {
+    let within = |s: &str, max: usize| s.chars().count() <= max;
+    input.consent
+        && within(&input.code, 64)
+        && within(&input.name, 200)
+        && within(&input.phone, 40)
+        && within(&input.email, 254)
+        && within(&input.birthday, 20)
+        && within(&input.heard_from, 200)
+        && within(&input.form_serial, 20)
+        && within(&input.happened_at, 40)
+        && within(&input.idempotency_key, MAX_KEY)
 }
 
 /// Keeps a refused offline upload with everything typed (idempotent on its key).
@@ -234,6 +255,10 @@ async fn keep_conflict(
     let key = idempotency_key("idempotency_key", &input.idempotency_key)
         .unwrap_or_else(|_| new_secret()[..32].to_owned());
     let mut w = db.write(actor).await?;
+    if db::handouts::open_conflicts_of(&mut *w.tx, actor.user_id).await? >= MAX_OPEN_CONFLICTS {
+        tracing::warn!(actor = %actor.label(), "too many open conflicts: a refused upload is not kept");
+        return Ok(());
+    }
     let happened = happened_at(&input.happened_at, w.at).unwrap_or(w.at);
     let code_text = code
         .map(|c| c.display())
