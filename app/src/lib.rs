@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("checkin") view=pages::checkin::CheckinPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("partners") view=pages::partners::PartnersPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("partners"), ParamSegment("id")) view=pages::partners::PartnerPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("participants") view=pages::participants::ParticipantsPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("participants"), ParamSegment("id")) view=pages::participants::ParticipantPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
             </Routes>

@@ -445,3 +445,72 @@ pub struct ShopperCampaign {
     pub end_date: NaiveDate,
     pub stores: Vec<ShopperStore>,
 }
+
+// ---------- participants and their personal data (152-FZ) ----------
+
+/// A participant found by the marketer's search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ParticipantSummary {
+    pub id: i64,
+    pub name: String,
+    /// `+7XXXXXXXXXX` (empty once anonymised).
+    pub phone: String,
+    pub email: Option<String>,
+    pub handouts: i64,
+    pub visits: i64,
+    pub consent_withdrawn_at: Option<String>,
+    pub anonymised_at: Option<String>,
+}
+
+/// One certificate a participant received, with the consent given for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ParticipantHandout {
+    pub campaign_name: String,
+    pub store_name: String,
+    pub employee_name: Option<String>,
+    pub code: String,
+    pub certificate_state: CertState,
+    /// `staff`, `paper_form` or `self`.
+    pub source: String,
+    pub happened_at: String,
+    /// The name and e-mail as typed for this hand-out.
+    pub typed_name: Option<String>,
+    pub typed_email: Option<String>,
+    pub heard_from: Option<String>,
+    /// The version (hash) of the consent text agreed to, and when.
+    pub consent_version: String,
+    pub consent_at: String,
+    /// False for a self-registration nobody has confirmed.
+    pub phone_confirmed: bool,
+}
+
+/// A visit credited to a participant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ParticipantVisit {
+    pub visited_on: NaiveDate,
+    #[cfg_attr(feature = "server", schema(value_type = i64))]
+    pub amount: Money,
+    pub services: Vec<String>,
+    pub doctor: Option<String>,
+    pub store_name: Option<String>,
+}
+
+/// Everything Sarafan keeps about one participant: what the marketer shows or hands over when
+/// the person asks (152-FZ art. 14).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ParticipantRecord {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub birthday: Option<String>,
+    pub created_at: String,
+    pub consent_withdrawn_at: Option<String>,
+    pub anonymised_at: Option<String>,
+    pub handouts: Vec<ParticipantHandout>,
+    pub visits: Vec<ParticipantVisit>,
+}

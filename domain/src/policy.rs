@@ -42,6 +42,8 @@ pub enum Op {
     ResolveConflicts,
     /// The clinic's list of services offered at a visit.
     ManageServices,
+    /// Find participants, show and export their data, record a consent withdrawal, erase them.
+    ManageParticipants,
 
     // ---- reads several roles share (store staff: scoped) ----
     /// Campaigns: name, dates, face value, status, terms (no costs).
@@ -95,7 +97,7 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
     match op {
         ViewOverview | ManageCampaigns | ViewClinicFigures | ManageCosts | ManagePartners
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
-        | PrintMaterials | ResolveConflicts | ManageServices => MARKETER,
+        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
         StaffHome | ConfirmRegulations => &[StoreStaff],
@@ -197,6 +199,12 @@ pub const PAGES: &[Page] = &[
     private("/checkin", Op::CheckIn, Some(Msg::NavCheckin)),
     private("/partners", Op::ManagePartners, Some(Msg::NavPartners)),
     private("/partners/:id", Op::ManagePartners, None),
+    private(
+        "/participants",
+        Op::ManageParticipants,
+        Some(Msg::NavParticipants),
+    ),
+    private("/participants/:id", Op::ManageParticipants, None),
     private("/people", Op::ManagePeople, Some(Msg::NavPeople)),
     private("/settings", Op::ManageSettings, Some(Msg::NavSettings)),
     public("/login"),
@@ -297,6 +305,7 @@ mod tests {
                 "/campaigns",
                 "/checkin",
                 "/partners",
+                "/participants",
                 "/people",
                 "/settings"
             ]

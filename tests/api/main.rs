@@ -10,6 +10,7 @@ mod checkin;
 mod helpers;
 mod lifecycle;
 mod pages;
+mod participants;
 mod partners;
 mod schema;
 mod security;

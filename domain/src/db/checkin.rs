@@ -31,6 +31,8 @@ pub struct CheckRow {
     pub start_date: String,
     pub status: String,
     pub handout_id: Option<i64>,
+    /// 0 for a self-registration nobody has confirmed yet.
+    pub handout_confirmed: Option<i64>,
     pub happened_at: Option<String>,
     pub handout_patient_id: Option<i64>,
     pub employee_id: Option<UserId>,
@@ -62,7 +64,7 @@ impl CheckRow {
 
 const CHECK_SELECT: &str = "SELECT c.id, c.serial, c.code, c.state, c.void_reason, c.voided_at, c.store_id, s.name AS store_name,
         k.id AS campaign_id, k.name AS campaign_name, k.face_value_kopecks, k.valid_until, k.start_date, k.status,
-        h.id AS handout_id, h.happened_at, h.patient_id AS handout_patient_id, h.employee_id, hu.name AS employee_name,
+        h.id AS handout_id, h.confirmed AS handout_confirmed, h.happened_at, h.patient_id AS handout_patient_id, h.employee_id, hu.name AS employee_name,
         COALESCE(h.participant_name, p.name) AS participant_name, p.phone AS participant_phone,
         r.id AS redemption_id, r.redeemed_at, r.redeemed_by_name, r.idempotency_key,
         kc.code AS key_code, kr.redeemed_by AS key_by, kr.redeemed_by_name AS key_by_name, kr.undone_at AS key_undone_at

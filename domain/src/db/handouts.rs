@@ -43,32 +43,73 @@ pub async fn upsert_patient(
         return Ok(id);
     }
     sqlx::query_scalar(
-        "INSERT INTO patients (name, phone, email, birthday, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO patients (name, phone, email, birthday, created_at, updated_at, name_key) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
     )
     .bind(name)
     .bind(phone.as_str())
     .bind(email.map(Email::as_str))
     .bind(birthday)
     .bind(&at)
+    .bind(name.to_lowercase())
     .fetch_one(&mut *conn)
     .await
     .map_err(internal)
 }
 
-/// Has this participant already received a certificate of the campaign?
-pub async fn has_handout<'c>(
+/// The participant's live hand-out in a campaign (its certificate not voided), if any: whether
+/// its phone was confirmed, and its certificate.
+#[derive(sqlx::FromRow)]
+pub struct LiveHandout {
+    pub id: i64,
+    pub confirmed: i64,
+    pub certificate_id: CertificateId,
+    pub state: String,
+}
+
+pub async fn live_handout<'c>(
     e: impl AnyExecutor<'c>,
     campaign: CampaignId,
     patient: i64,
-) -> Result<bool, DomainError> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM handouts WHERE campaign_id = $1 AND patient_id = $2")
-            .bind(campaign)
-            .bind(patient)
-            .fetch_optional(e)
+) -> Result<Option<LiveHandout>, DomainError> {
+    sqlx::query_as(
+        "SELECT h.id, h.confirmed, h.certificate_id, c.state FROM handouts h
+         JOIN certificates c ON c.id = h.certificate_id
+         WHERE h.campaign_id = $1 AND h.patient_id = $2 AND c.state <> 'voided'
+         ORDER BY h.id LIMIT 1",
+    )
+    .bind(campaign)
+    .bind(patient)
+    .fetch_optional(e)
+    .await
+    .map_err(internal)
+}
+
+/// A self-registered phone turned out to be real (the participant came to the clinic).
+pub async fn confirm<'c>(e: impl AnyExecutor<'c>, handout: i64) -> Result<(), DomainError> {
+    sqlx::query("UPDATE handouts SET confirmed = 1 WHERE id = $1")
+        .bind(handout)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Fills the search key of participants who have none yet (rows from before it existed).
+pub async fn fill_name_keys(pool: &sqlx::AnyPool) -> Result<(), DomainError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM patients WHERE name_key IS NULL LIMIT 100000")
+            .fetch_all(pool)
             .await
             .map_err(internal)?;
-    Ok(id.is_some())
+    for (id, name) in rows {
+        sqlx::query("UPDATE patients SET name_key = $1 WHERE id = $2")
+            .bind(name.to_lowercase())
+            .bind(id)
+            .execute(pool)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
 }
 
 // ---------- hand-outs ----------
@@ -108,6 +149,8 @@ pub struct NewHandout<'a> {
     pub recorded_at: DateTime<Utc>,
     pub from_store: Option<StoreId>,
     pub idempotency_key: &'a str,
+    /// False for a self-registration: nobody has checked the phone.
+    pub confirmed: bool,
 }
 
 /// Inserts a hand-out; the raw error is returned so the caller can tell a retried key from a
@@ -116,8 +159,8 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i
     sqlx::query_scalar(
         "INSERT INTO handouts (certificate_id, campaign_id, store_id, employee_id, patient_id, source, form_serial,
             heard_from, consent_version, consent_at, happened_at, recorded_at, from_store_id, idempotency_key,
-            participant_name, participant_email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15) RETURNING id",
+            participant_name, participant_email, confirmed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(h.certificate)
     .bind(h.campaign)
@@ -134,6 +177,7 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i
     .bind(h.idempotency_key)
     .bind(h.participant_name)
     .bind(h.participant_email)
+    .bind(i64::from(h.confirmed))
     .fetch_one(e)
     .await
 }

@@ -16,6 +16,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod handouts;
+pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
@@ -124,6 +125,10 @@ impl Db {
         m.run(&self.pool)
             .await
             .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+        // Names lower-cased for search where a migration could not (SQLite lowers ASCII only).
+        handouts::fill_name_keys(&self.pool)
+            .await
+            .map_err(|_| anyhow::anyhow!("cannot prepare participant search"))?;
         // The clinic's time zone, parsed once for the clock.
         settings::load_zone(self)
             .await

@@ -237,6 +237,10 @@ pub async fn redeem(
         }
         Err(e) => return Err(db::internal(e)),
     };
+    // A self-registered participant who came to the clinic has a real phone.
+    if let (Some(handout), Some(0)) = (r.row.handout_id, r.row.handout_confirmed) {
+        db::handouts::confirm(&db.pool, handout).await?;
+    }
     // The answer from what was read and written: no second round trip.
     let mut cert = r.cert;
     cert.redemption_id = Some(redemption_id);

@@ -338,8 +338,31 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         at,
     )
     .await?;
-    if db::handouts::has_handout(&mut *w.tx, cert.campaign_id, patient).await? {
-        return Err(DomainError::field("phone", ErrorCode::DuplicateParticipant));
+    // One certificate per phone per campaign — but a self-registration nobody confirmed never
+    // blocks a store's hand-out: a stranger may have typed this person's phone. Its unused
+    // e-certificate is voided and the store's hand-out goes through.
+    if let Some(live) = db::handouts::live_handout(&mut *w.tx, cert.campaign_id, patient).await? {
+        let unconfirmed_unused =
+            live.confirmed == 0 && db::certificates::state(&live.state)? == CertState::HandedOut;
+        if !unconfirmed_unused {
+            return Err(DomainError::field("phone", ErrorCode::DuplicateParticipant));
+        }
+        db::certificates::mark_voided(
+            &mut *w.tx,
+            live.certificate_id,
+            CertState::HandedOut,
+            "самостоятельная регистрация с неподтверждённым телефоном: выдан сертификат в магазине",
+            actor.user_id,
+            at,
+        )
+        .await?;
+        w.audit(
+            "void",
+            "certificate",
+            Some(live.certificate_id.get()),
+            serde_json::json!({"reason": "unconfirmed self-registration replaced by a store hand-out", "handout_id": live.id}),
+        )
+        .await?;
     }
     if !db::certificates::transition(
         &mut *w.tx,
@@ -374,6 +397,7 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         recorded_at: at,
         from_store,
         idempotency_key: &v.key,
+        confirmed: true,
     };
     let id = match db::handouts::insert(&mut *w.tx, &new).await {
         Ok(id) => id,
@@ -655,7 +679,10 @@ pub async fn self_register(
     let at = w.at;
     let patient =
         db::handouts::upsert_patient(&mut w.tx, &name, &phone, email.as_ref(), None, at).await?;
-    if db::handouts::has_handout(&mut *w.tx, campaign, patient).await? {
+    if db::handouts::live_handout(&mut *w.tx, campaign, patient)
+        .await?
+        .is_some()
+    {
         return Err(DomainError::field("phone", ErrorCode::DuplicateParticipant));
     }
     let serial = db::campaigns::take_serials(
@@ -692,6 +719,7 @@ pub async fn self_register(
             recorded_at: at,
             from_store: None,
             idempotency_key: &key,
+            confirmed: false,
         },
     )
     .await

@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod checkin;
 pub mod handouts;
 pub mod materials;
+pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;

@@ -26,6 +26,7 @@ pub mod certificates;
 pub mod checkin;
 pub mod handouts;
 pub mod materials;
+pub mod participants;
 pub mod partners;
 pub mod people;
 
@@ -143,6 +144,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let areas = OpenApiRouter::new()
         .merge(campaigns::router())
         .merge(partners::router())
+        .merge(participants::router())
         .merge(people::router())
         .merge(certificates::router())
         .merge(materials::router())

@@ -1,0 +1,297 @@
+//! Participants' personal data (152-FZ): the marketer finds a person, sees and hands over
+//! everything kept about them, records a consent withdrawal and erases them on request — and a
+//! phone typed in a self-registration, which nobody checked, never locks a real person out.
+
+use app::server_fns::JoinCampaign;
+use domain::types::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server_fn::ServerFn;
+
+use crate::helpers::{Api, TestApp, spawn_app};
+
+struct Clinic {
+    marketer: Api,
+    staff: Api,
+    reception: Api,
+    campaign: i64,
+    store: i64,
+    codes: Vec<String>,
+}
+
+async fn clinic(app: &TestApp) -> Clinic {
+    let marketer = app.api(&app.token(Role::Marketer, None).await);
+    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
+    let (_, store) = marketer
+        .post(
+            "/stores",
+            json!({"partner_id": partner["id"], "name": "Тверская"}),
+        )
+        .await;
+    let store = store["id"].as_i64().expect("store");
+    let (_, campaign) = marketer
+        .post(
+            "/campaigns",
+            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2027-01-31",
+                   "face_value": "500", "valid_until": "2027-02-28", "status": "active",
+                   "partner_ids": [partner["id"]]}),
+        )
+        .await;
+    let campaign = campaign["id"].as_i64().expect("campaign");
+    marketer
+        .post(
+            &format!("/campaigns/{campaign}/batches"),
+            json!({"count": 4, "store_ids": [store]}),
+        )
+        .await;
+    let (_, list) = marketer
+        .get(&format!("/campaigns/{campaign}/certificates"))
+        .await;
+    let codes = list
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    Clinic {
+        staff: app
+            .person(Role::StoreStaff, Some(store), "Мария Кассирова")
+            .await
+            .1,
+        reception: app.api(&app.token(Role::Reception, None).await),
+        marketer,
+        campaign,
+        store,
+        codes,
+    }
+}
+
+async fn hand_out(c: &Clinic, code: &str, name: &str, phone: &str) -> (StatusCode, Value) {
+    c.staff
+        .post(
+            "/handouts",
+            json!({"code": code, "name": name, "phone": phone, "email": "anna@mail.test",
+                   "consent": true, "heard_from": "Плакат в зале"}),
+        )
+        .await
+}
+
+async fn self_register(app: &TestApp, c: &Clinic, name: &str, phone: &str) -> (StatusCode, Value) {
+    app.server_fn(
+        &app.browser(),
+        JoinCampaign::PATH,
+        &[
+            ("campaign_id", &c.campaign.to_string()),
+            ("store_id", &c.store.to_string()),
+            ("name", name),
+            ("phone", phone),
+            ("consent", "on"),
+        ],
+    )
+    .await
+}
+
+/// Hand-out to Анна, redeemed, one paid visit.
+async fn anna(c: &Clinic) -> i64 {
+    let (s, h) = hand_out(c, &c.codes[0], "Анна Иванова", "8 (916) 111-22-33").await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    c.reception
+        .post(
+            "/redemptions",
+            json!({"code": c.codes[0], "idempotency_key": "anna-1"}),
+        )
+        .await;
+    let (s, v) = c
+        .reception
+        .post(
+            "/visits",
+            json!({"code": c.codes[0], "amount": "12 500", "services": ["Терапия"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, found) = c.marketer.get("/participants?q=%2B79161112233").await;
+    found[0]["id"].as_i64().expect("participant")
+}
+
+#[tokio::test]
+async fn the_marketer_finds_a_participant_by_name_phone_or_code_and_sees_everything_kept() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let id = anna(&c).await;
+    for q in [
+        "анна",
+        "ИВАНОВА",
+        "8 916 111 22 33",
+        &c.codes[0].to_lowercase(),
+    ] {
+        let (s, found) = c
+            .marketer
+            .get(&format!("/participants?q={}", urlencode(q)))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let ids: Vec<i64> = found
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p["id"].as_i64())
+            .collect();
+        assert_eq!(ids, [id], "found by {q:?}");
+    }
+    let (_, r) = c.marketer.get(&format!("/participants/{id}")).await;
+    assert_eq!(r["name"], "Анна Иванова");
+    assert_eq!(r["phone"], "+79161112233");
+    assert_eq!(r["email"], "anna@mail.test");
+    let h = &r["handouts"][0];
+    assert_eq!(h["store_name"], "Тверская");
+    assert_eq!(h["employee_name"], "Мария Кассирова");
+    assert_eq!(h["heard_from"], "Плакат в зале");
+    assert_eq!(h["certificate_state"], "redeemed");
+    assert!(
+        h["consent_version"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("sha256:"),
+        "the version of the consent text agreed to"
+    );
+    assert_eq!(r["visits"][0]["amount"], 1_250_000);
+    // Nobody else may look.
+    assert_eq!(
+        c.reception.get(&format!("/participants/{id}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        c.staff.get("/participants?q=анна").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_export_hands_over_the_record_as_a_file_and_is_logged() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let id = anna(&c).await;
+    let (s, kind, bytes) = c
+        .marketer
+        .get_bytes(&format!("/participants/{id}/export"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(kind.starts_with("application/json"));
+    let r: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(r["name"], "Анна Иванова");
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND entity = 'participant' AND entity_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("audit");
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
+async fn a_withdrawal_of_consent_is_recorded_with_its_date() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let id = anna(&c).await;
+    let (s, r) = c
+        .marketer
+        .post(&format!("/participants/{id}/withdraw-consent"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(
+        r["consent_withdrawn_at"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2026-11-30")),
+        "{r}"
+    );
+}
+
+async fn total_figures(c: &Clinic) -> Value {
+    let path = format!("/campaigns/{}/attribution", c.campaign);
+    c.marketer.get(&path).await.1["total"].clone()
+}
+
+#[tokio::test]
+async fn erasing_a_participant_removes_the_person_but_keeps_the_reports_counts_and_money() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let id = anna(&c).await;
+    let before = total_figures(&c).await;
+    let (s, r) = c
+        .marketer
+        .post(&format!("/participants/{id}/anonymise"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["name"], "—");
+    assert_eq!(r["phone"], "");
+    assert_eq!(r["email"], Value::Null);
+    assert_eq!(r["handouts"][0]["typed_name"], Value::Null);
+    assert_eq!(r["handouts"][0]["heard_from"], Value::Null);
+    assert!(r["anonymised_at"].is_string() && r["consent_withdrawn_at"].is_string());
+    assert_eq!(
+        total_figures(&c).await,
+        before,
+        "the reports keep their figures"
+    );
+    assert_eq!(before["revenue"], 1_250_000);
+    let (_, found) = c.marketer.get("/participants?q=%2B79161112233").await;
+    assert_eq!(found, json!([]), "the phone is gone");
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM patients WHERE name LIKE '%Анна%' OR phone = '+79161112233' OR email IS NOT NULL",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("patients");
+    assert_eq!(stored, 0, "nothing of the person is left in the database");
+}
+
+#[tokio::test]
+async fn a_phone_typed_in_a_self_registration_never_locks_a_real_person_out_of_a_store_hand_out() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    // A stranger takes an e-certificate with Анна's phone.
+    let (s, e) = self_register(&app, &c, "Кто-то", "+7 916 111-22-33").await;
+    assert!(s.is_success(), "{e}");
+    let stranger_code = e["code"].as_str().expect("e-certificate").to_owned();
+    // Анна comes to the store: her hand-out goes through; the stranger's certificate is void.
+    let (s, h) = hand_out(&c, &c.codes[0], "Анна Иванова", "8 916 111 22 33").await;
+    assert_eq!(s, StatusCode::CREATED, "{h}");
+    let (_, check) = c.reception.get(&format!("/checkin/{stranger_code}")).await;
+    assert_eq!(check["verdict"], "voided");
+    // A confirmed hand-out still means one per phone per campaign.
+    let (s, again) = hand_out(&c, &c.codes[1], "Анна Иванова", "8 916 111 22 33").await;
+    assert_eq!(
+        (s, again["error"]["fields"][0]["field"].as_str()),
+        (StatusCode::CONFLICT, Some("phone"))
+    );
+
+    // A self-registered participant who came to the clinic has a real phone: it counts.
+    let (_, e) = self_register(&app, &c, "Борис", "+7 916 222-33-44").await;
+    let code = e["code"].as_str().expect("e-certificate").to_owned();
+    let (s, r) = c
+        .reception
+        .post(
+            "/redemptions",
+            json!({"code": code, "idempotency_key": "boris"}),
+        )
+        .await;
+    assert_eq!(
+        (s, r["verdict"].as_str()),
+        (StatusCode::OK, Some("redeemed"))
+    );
+    let (s, _) = hand_out(&c, &c.codes[2], "Борис", "+7 916 222-33-44").await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "a confirmed phone is one per campaign"
+    );
+}
