@@ -52,6 +52,8 @@ pub fn Layout(title: Msg, children: ChildrenFn) -> impl IntoView {
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(Some(me)) => {
+                        // Who is signed in, for the page inside (the offline queue is bound to them).
+                        provide_context(me.clone());
                         let path = location.pathname.get_untracked();
                         let allowed = policy::page_at(&path).is_none_or(|p| p.open_to(Some(me.role)));
                         let nav = policy::nav(me.role);

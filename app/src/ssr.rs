@@ -158,6 +158,15 @@ pub fn client_from_chain(chain: &[&str], trusted: &[std::net::IpAddr]) -> Option
 
 // ---- helpers for server functions ----
 
+/// A plain HTML form post (the page's WebAssembly was not running): the browser asks for a page.
+pub fn is_plain_form_post(parts: &http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 pub fn state() -> Result<AppState, DomainError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");

@@ -262,6 +262,8 @@ messages! {
     TextsTitle => "Тексты материалов", "Texts of the materials";
     TextsHint => "Пустое поле — текст по умолчанию. Подстановки: {value} номинал, {until} срок, {clinic}, {phone}, {address}, {campaign}.", "An empty field uses the default text. Placeholders: {value} face value, {until} valid until, {clinic}, {phone}, {address}, {campaign}.";
     PublicValid => "Сертификат действителен", "The certificate is valid";
+    YourCertificate => "Ваш сертификат готов. Сохраните эту страницу в закладки или сделайте снимок экрана.", "Your certificate is ready. Bookmark this page or take a screenshot.";
+    ShowAtReception => "Покажите этот QR-код на ресепшене клиники.", "Show this QR code at the clinic's reception.";
     PublicNotYet => "Акция ещё не началась", "The campaign has not started yet";
     PublicExpired => "Срок действия сертификата истёк", "The certificate has expired";
     PublicRedeemed => "Сертификат уже использован", "The certificate has been used";

@@ -398,6 +398,12 @@ pub struct PublicCertificate {
     pub clinic_address: String,
     /// `+7XXXXXXXXXX` (empty if the clinic has not set it).
     pub clinic_phone: String,
+    /// The certificate's own address (what its QR code holds).
+    #[serde(default)]
+    pub url: String,
+    /// That QR code as inline SVG, to show at reception.
+    #[serde(default)]
+    pub qr_svg: String,
 }
 
 /// The certificate's status as its holder sees it.

@@ -295,3 +295,64 @@ async fn a_phone_typed_in_a_self_registration_never_locks_a_real_person_out_of_a
         "a confirmed phone is one per campaign"
     );
 }
+
+#[tokio::test]
+async fn a_self_registration_sent_before_the_page_script_runs_shows_the_certificate() {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    // A phone on a slow connection: the form is sent as plain HTML, no WebAssembly yet.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = browser
+        .post(app.url(JoinCampaign::PATH))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", &app.config.public_url)
+        .header(
+            "referer",
+            app.url(&format!("/join/{}/{}", c.campaign, c.store)),
+        )
+        .form(&[
+            ("campaign_id", c.campaign.to_string().as_str()),
+            ("store_id", c.store.to_string().as_str()),
+            ("name", "Вера Листова"),
+            ("phone", "8 (916) 777-88-99"),
+            ("consent", "on"),
+        ])
+        .send()
+        .await
+        .expect("join");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        location.starts_with("/c/") && location.ends_with("?new=1"),
+        "{location}"
+    );
+    let page = browser
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("certificate page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Ваш сертификат готов"),
+        "the participant is told"
+    );
+    assert!(
+        page.contains("<svg"),
+        "with the QR code to show at reception"
+    );
+    let code = location
+        .trim_start_matches("/c/")
+        .trim_end_matches("?new=1")
+        .to_owned();
+    let (_, check) = c.reception.get(&format!("/checkin/{code}")).await;
+    assert_eq!(check["verdict"], "valid");
+    assert_eq!(check["certificate"]["participant_name"], "Вера Листова");
+}

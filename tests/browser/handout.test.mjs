@@ -219,3 +219,63 @@ test('the staff home and hand-out page is light: compressed bytes on a first loa
     await marketer.close();
   }
 });
+
+test('records queued offline belong to the person who typed them: the next person on the phone never sends them, and signing out clears them', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const phone = await startBrowser({ viewport: PHONE, phoneClock: true });
+  try {
+    const { m, campaign, store } = await marketerSession(marketer);
+    const inviteLink = async (name) => {
+      await m.goto(`${server.url}/people`);
+      await hydrated(m);
+      await m.fill('input[name=name]', name);
+      await m.selectOption('select[name=role]', 'store_staff');
+      await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+      await m.getByRole('button', { name: 'Пригласить' }).first().click();
+      const card = m.locator('#new-invite', { hasText: name });
+      await card.waitFor();
+      return card.locator('input.invite-url').inputValue();
+    };
+    const printed = await (await m.request.get(
+      `${server.url}/api/v1/campaigns/${campaign.id}/certificates?store_id=${store.id}&state=printed&limit=2`)).json();
+    const [codeA, codeB] = printed.map((c) => c.code);
+    const page = await phone.page();
+    const signInWith = async (link) => {
+      await page.goto(link);
+      await hydrated(page);
+      await page.getByRole('button', { name: /Войти|Принять/ }).click();
+      await page.waitForURL(`${server.url}/`);
+      await hydrated(page);
+    };
+
+    // Лиза types a hand-out while the server cannot be reached: it waits on the phone.
+    await signInWith(await inviteLink('Лиза Первая'));
+    await page.route('**/api/v1/handouts', (route) => route.abort());
+    await fillHandout(page, codeA, 'Ирина Очередь', '+7 916 700-00-01');
+    await page.locator('#queue-count[data-count="1"]').waitFor();
+
+    // Гоша signs in on the same phone: Лиза's record is not his to send.
+    await signInWith(await inviteLink('Гоша Второй'));
+    await page.unroute('**/api/v1/handouts');
+    await page.evaluate(() => window.__sarafanSync && window.__sarafanSync());
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('#queue-count').getAttribute('data-count'), '0', 'nothing of Лиза shows for Гоша');
+    const handed = await (await m.request.get(`${server.url}/api/v1/handouts?limit=200`)).json();
+    assert.equal(handed.filter((h) => h.code === codeA).length, 0, 'Лиза\'s record was not sent under Гоша\'s name');
+
+    // Гоша queues one himself, then signs out while the server cannot be reached: asked, it is cleared.
+    await page.route('**/api/v1/handouts', (route) => route.abort());
+    await fillHandout(page, codeB, 'Пётр Очередь', '+7 916 700-00-02');
+    await page.locator('#queue-count[data-count="1"]').waitFor();
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await page.getByRole('button', { name: 'Выйти' }).click();
+    await page.waitForURL(/\/login/);
+    assert.match(asked, /неотправленные записи: 1/);
+    const left = await page.evaluate(() => JSON.parse(localStorage.getItem('sarafan.handout-queue.v1') || '[]'));
+    assert.deepEqual(left.map((i) => i.code), [codeA], 'only Лиза\'s record is still on the phone');
+    await page.unroute('**/api/v1/handouts');
+  } finally {
+    await Promise.all([marketer.close(), phone.close()]);
+  }
+});

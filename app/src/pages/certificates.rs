@@ -265,6 +265,9 @@ pub fn PublicCertificatePage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let cert = Resource::new(code, get_public_certificate);
+    let query = leptos_router::hooks::use_query_map();
+    // Just taken from a poster or form (`?new=1`): say so, and how to keep it.
+    let fresh = move || query.read().get("new").is_some();
     let lang = use_lang();
     view! {
         <main class="container center-card stack public-cert">
@@ -280,7 +283,11 @@ pub fn PublicCertificatePage() -> impl IntoView {
                                 PublicStatus::Voided => ("bad", Msg::PublicVoided),
                             };
                             let phone = c.clinic_phone.clone();
+                            let usable = matches!(c.status, PublicStatus::Valid | PublicStatus::NotYetValid);
                             view! {
+                                {fresh().then(|| view! {
+                                    <p class="notice" id="fresh-certificate">{t(Msg::YourCertificate)}</p>
+                                })}
                                 <p class="muted">{c.clinic_name.clone()}</p>
                                 <h1 class="page-title">{c.title.clone()}</h1>
                                 <p class="face-value">{format::money(c.face_value, lang)}</p>
@@ -294,7 +301,11 @@ pub fn PublicCertificatePage() -> impl IntoView {
                                         <p>{c.clinic_address.clone()}</p>
                                     </div>
                                 })}
-                                <p class="muted">{t(Msg::CertCode)}": "<code>{c.code.clone()}</code>" · "{t(Msg::CertNumber)}" "{format!("{:06}", c.serial)}</p>
+                                {usable.then(|| view! {
+                                    <div class="qr" inner_html=c.qr_svg.clone()></div>
+                                    <p class="muted">{t(Msg::ShowAtReception)}</p>
+                                })}
+                                <p class="muted">{t(Msg::CertCode)}": "<code class="big-code">{c.code.clone()}</code>" · "{t(Msg::CertNumber)}" "{format!("{:06}", c.serial)}</p>
                             }.into_any()
                         }
                         Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),

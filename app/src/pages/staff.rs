@@ -132,13 +132,16 @@ fn HandoutForm() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let hint = move || typing_hint(&typed.get()).map(|m| m.text(lang));
     let err = |field: &'static str| view! { <p class="field-error" data-error-for=field></p> };
+    // Records queued offline belong to this person: nobody else uploads them under their name.
+    let user = use_context::<domain::model::Me>().map(|m| m.id.to_string());
     view! {
         <section class="card stack" id="handout">
             <h2>{t(Msg::HandoutTitle)}</h2>
             <p class="muted">{t(Msg::HandoutHint)}</p>
             <p class="notice" id="handout-status" role="status" aria-live="polite" hidden=true></p>
             <p class="queue" id="queue-count" aria-live="polite" hidden=true></p>
-            <form id="handout-form" class="stack" novalidate=true data-lang=lang.code()>
+            <p class="queue" id="queue-refused" aria-live="polite" hidden=true></p>
+            <form id="handout-form" class="stack" novalidate=true data-lang=lang.code() data-user=user>
                 <div class="field">
                     <label for="h-code">{t(Msg::CertCode)}</label>
                     <div class="scan-form">

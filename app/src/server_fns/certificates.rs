@@ -126,5 +126,5 @@ pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate
     let st = ssr::state()?;
     let parts = ssr::parts()?;
     let client = ssr::client_addr(&parts, &st);
-    Ok(ops::certificates::public_view(&st.db, &code, &client).await?)
+    Ok(ops::certificates::public_view(&st.db, &code, &client, &st.public_url).await?)
 }

@@ -39,7 +39,7 @@ pub async fn join_campaign(
         consent: consent.is_some_and(|c| !c.is_empty() && c != "false"),
         website: website.unwrap_or_default(),
     };
-    Ok(ops::handouts::self_register(
+    let cert = ops::handouts::self_register(
         &st.db,
         CampaignId(campaign_id),
         StoreId(store_id),
@@ -47,5 +47,11 @@ pub async fn join_campaign(
         &client,
         &st.public_url,
     )
-    .await?)
+    .await?;
+    // Sent before the page's script ran (a plain HTML form): show the certificate on its own
+    // page, where a reload shows it again instead of registering twice.
+    if ssr::is_plain_form_post(&parts) {
+        leptos_axum::redirect(&format!("/c/{}?new=1", cert.code.replace('-', "")));
+    }
+    Ok(cert)
 }

@@ -545,6 +545,7 @@ pub async fn public_view(
     db: &Db,
     code_text: &str,
     client: &str,
+    server_public_url: &str,
 ) -> Result<PublicCertificate, DomainError> {
     crate::auth::rate_limit(
         db,
@@ -561,6 +562,8 @@ pub async fn public_view(
     let window = r.window()?;
     let status = public_status(lifecycle::validity(r.state()?, &window, db.clock.today()));
     let lang = crate::Lang::Ru;
+    let base = super::settings::qr_base_url(db, server_public_url).await?;
+    let url = certificate_url(&base, &code);
     let own = CampaignTexts {
         cert_title: r.cert_title.clone(),
         cert_text: r.cert_text.clone(),
@@ -588,6 +591,8 @@ pub async fn public_view(
         clinic_name: settings.name,
         clinic_address: settings.address,
         clinic_phone: settings.phone,
+        qr_svg: super::people::qr_svg(&url),
+        url,
     })
 }
 

@@ -144,7 +144,7 @@ async fn public_certificate(
     Path(code): Path<String>,
 ) -> ApiResult<Json<PublicCertificate>> {
     let lang = lang_from_headers(&headers);
-    ops::certificates::public_view(&st.db, &code, &client)
+    ops::certificates::public_view(&st.db, &code, &client, &st.public_url)
         .await
         .map(Json)
         .map_err(|e| ApiError(e, lang))
