@@ -1,8 +1,11 @@
 /* Sarafan service worker — dependency-free.
  *
  * - App shell (offline page, /pkg bundle, manifest, icon) is pre-cached on install.
- * - Navigations: network-first; successful same-origin pages are cached so a
- *   staff member's home page still opens offline; fallback is /offline.html.
+ * - Navigations: network-first. Only pages the server marks `X-Sarafan-Offline: keep` (the
+ *   store's hand-out form, reception's check-in) are kept, so they open offline; nothing else
+ *   private stays on a phone. Fallback is /offline.html.
+ * - A navigation the server answers with a redirect (to the sign-in page: the session ended,
+ *   here or elsewhere) drops every kept page.
  * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first.
  * - Never touches non-GET, cross-origin or /api/ requests.
  * - A page may post {type: 'keep-page', path} to have itself kept for offline use.
@@ -105,6 +108,10 @@ async function networkFirstPage(event) {
   const req = event.request;
   try {
     const res = await fetch(req);
+    if (res.type === 'opaqueredirect' || res.redirected || (res.status >= 300 && res.status < 400)) {
+      // Sent to sign in: the session is over, and so is everything kept for it.
+      event.waitUntil(caches.delete(PAGES_CACHE));
+    }
     if (isCacheablePage(res)) {
       const copy = res.clone();
       event.waitUntil(storePage(req, copy));
@@ -127,6 +134,7 @@ function isCacheablePage(res) {
   if (res.redirected) return false;
   const cc = res.headers.get('Cache-Control') || '';
   if (/no-store/i.test(cc)) return false;
+  if (res.headers.get('X-Sarafan-Offline') !== 'keep') return false;
   return (res.headers.get('Content-Type') || '').includes('text/html');
 }
 

@@ -36,7 +36,7 @@ where
 
 /// On sign-out, tells the service worker to forget the pages it kept for offline use, so the
 /// next person on a shared phone cannot read them (works with or without the WASM).
-const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
+pub const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
 
 /// The page frame: top bar with the navigation of the signed-in person's role, and the page
 /// itself only if the access policy lets that role open it (`domain::policy::PAGES`).

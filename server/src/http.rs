@@ -113,6 +113,7 @@ pub fn build_router(state: AppState) -> Router {
             require_sign_in,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
+        .layer(middleware::from_fn(csp))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -188,6 +189,7 @@ pub fn same_site_path(p: &str) -> bool {
 /// sign-in page, and answers 403 (the page then shows "no access") to a role the policy does
 /// not let open it.
 async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
     let page = (req.method() == Method::GET)
         .then(|| policy::page_at(req.uri().path()))
         .flatten()
@@ -206,12 +208,108 @@ async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next
         *resp.status_mut() = StatusCode::FORBIDDEN;
     }
     // A private page is for this person only: no shared cache keeps it, and the browser asks
-    // again each time (the service worker decides what stays on a phone for offline use).
+    // again each time.
     resp.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
+    // Only the pages a phone must open without a connection may stay on it: the store's
+    // hand-out form and reception's check-in. The service worker keeps nothing else.
+    if allowed && offline_page(&path, role) {
+        resp.headers_mut().insert(
+            HeaderName::from_static("x-sarafan-offline"),
+            HeaderValue::from_static("keep"),
+        );
+    }
     resp
+}
+
+/// The pages kept on a phone for offline use.
+fn offline_page(path: &str, role: domain::types::Role) -> bool {
+    use domain::types::Role::*;
+    match path {
+        "/" => matches!(role, StoreStaff | Reception),
+        "/handout" | "/checkin" => true,
+        _ => false,
+    }
+}
+
+/// The inline handlers our pages carry, allowed by their hashes ('unsafe-hashes'): the sign-out
+/// form's message to the service worker (it must work before the WebAssembly has loaded) and
+/// the offline page's "retry" button.
+const INLINE_HANDLERS: &[&str] = &[app::components::CLEAR_CACHED_PAGES, "location.reload()"];
+
+/// The Content-Security-Policy of an HTML page whose scripts carry `nonce`: scripts only from
+/// this site or with this page's nonce, WebAssembly allowed, nothing framed or posted elsewhere.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let hashes: Vec<String> = INLINE_HANDLERS
+        .iter()
+        .map(|h| {
+            let digest = Sha256::digest(h.as_bytes());
+            format!("'sha256-{}'", base64_std(&digest))
+        })
+        .collect();
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval' 'unsafe-hashes' {}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; \
+         manifest-src 'self'; worker-src 'self'",
+        hashes.join(" ")
+    )
+}
+
+/// Standard base64 with padding (what CSP hash sources use).
+fn base64_std(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Adds the Content-Security-Policy to HTML answers. Leptos gives each rendered page a fresh
+/// nonce and puts it on the page's own scripts; it is read back from the page here (pages are
+/// rendered whole before they are sent, so nothing is held up).
+async fn csp(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let nonce = text.split(" nonce=\"").nth(1).and_then(|rest| {
+        let n = rest.split('"').next()?;
+        n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/' | '='))
+            .then_some(n)
+    });
+    if let Ok(v) = HeaderValue::from_str(&content_security_policy(nonce)) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Headers every answer carries: the camera only on the pages with a scanner, HSTS when served
@@ -333,3 +431,27 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long the server waits for in-flight requests on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashes_are_standard_base64() {
+        use sha2::{Digest, Sha256};
+        assert_eq!(
+            super::base64_std(&Sha256::digest(b"")),
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
+        assert_eq!(super::base64_std(b"ab"), "YWI=");
+        assert_eq!(super::base64_std(b"a"), "YQ==");
+    }
+
+    #[test]
+    fn only_paths_of_this_site_are_same_site() {
+        for ok in ["/", "/partners", "/campaigns/1?x=1"] {
+            assert!(super::same_site_path(ok), "{ok}");
+        }
+        for bad in ["//evil", "/\\evil", "/\t/evil", "https://evil", "evil", ""] {
+            assert!(!super::same_site_path(bad), "{bad}");
+        }
+    }
+}

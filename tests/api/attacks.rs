@@ -733,3 +733,45 @@ async fn a_refused_offline_upload_is_kept_only_with_consent_within_limits_and_up
         "at most this many open ones per employee"
     );
 }
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts() {
+    let app = spawn_app().await;
+    let r = app
+        .browser()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("page");
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_owned();
+    let html = r.text().await.expect("html");
+    let nonce = html
+        .split(" nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's scripts carry a nonce")
+        .to_owned();
+    assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("'unsafe-inline' 'wasm"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    // Each page gets its own nonce.
+    let again = app
+        .browser()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("page");
+    assert_ne!(
+        again.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp"),
+        csp
+    );
+    assert!(
+        server::http::content_security_policy(None).contains("'sha256-"),
+        "the sign-out form's inline handler is allowed by its hash"
+    );
+}

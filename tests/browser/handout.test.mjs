@@ -279,3 +279,80 @@ test('records queued offline belong to the person who typed them: the next perso
     await Promise.all([marketer.close(), phone.close()]);
   }
 });
+
+test('the staff home stays on the phone for offline use until the session ends, also when it ends elsewhere', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const phone = await startBrowser({ viewport: PHONE });
+  try {
+    const { m } = await marketerSession(marketer);
+    await m.goto(`${server.url}/people`);
+    await hydrated(m);
+    await m.fill('input[name=name]', 'Нина Уходит');
+    await m.selectOption('select[name=role]', 'store_staff');
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.getByRole('button', { name: 'Пригласить' }).first().click();
+    const card = m.locator('#new-invite', { hasText: 'Нина Уходит' });
+    await card.waitFor();
+    const invite = await card.locator('input.invite-url').inputValue();
+
+    const page = await phone.page();
+    await page.goto(invite);
+    await hydrated(page);
+    await page.getByRole('button', { name: /Войти|Принять/ }).click();
+    await page.waitForURL(`${server.url}/`);
+    await hydrated(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await hydrated(page);
+    await phone.context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Выдать сертификат' }).waitFor();
+    await phone.context.setOffline(false);
+
+    // The marketer deactivates her (she left the store): her session ends on the server.
+    const people = await (await m.request.get(`${server.url}/api/v1/people`)).json();
+    const nina = people.find((p) => p.name === 'Нина Уходит');
+    const r = await m.request.put(`${server.url}/api/v1/people/${nina.id}/active`, {
+      data: { active: false }, headers: { origin: server.url },
+    });
+    assert.equal(r.status(), 200);
+
+    // The phone's next visit online is sent to sign in, and the kept page is gone with it.
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/login/);
+    await phone.context.setOffline(true);
+    await page.goto(`${server.url}/`).catch(() => {});
+    await page.getByText('Нет связи с сервером').first().waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Выдать сертификат' }).count(), 0);
+    await phone.context.setOffline(false);
+  } finally {
+    await Promise.all([marketer.close(), phone.close()]);
+  }
+});
+
+test('with no script at all, a participant still registers from the poster and sees the certificate', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const visitor = await startBrowser({ viewport: PHONE, javaScript: false, serviceWorkers: 'block' });
+  try {
+    const { m, campaign, store } = await marketerSession(marketer);
+    const page = await visitor.page();
+    await page.goto(`${server.url}/join/${campaign.id}/${store.id}`);
+    await page.fill('input[name=name]', 'Олег Бесскриптов');
+    await page.fill('input[name=phone]', '8 (916) 555-00-11');
+    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    await page.getByRole('button', { name: 'Получить сертификат' }).click();
+    await page.waitForURL(/\/c\/[0-9A-Z]+\?new=1$/);
+    await page.locator('#fresh-certificate').waitFor();
+    assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code to show at reception');
+    const code = (await page.locator('.big-code').textContent()).trim();
+    await screenshot(page, 'self-registration-no-script');
+    const check = await (await m.request.get(`${server.url}/api/v1/checkin/${code}`)).json();
+    assert.equal(check.verdict, 'valid');
+    assert.equal(check.certificate.participant_name, 'Олег Бесскриптов');
+    // Reloading shows the certificate again; it does not register twice.
+    await page.reload();
+    await page.locator('#fresh-certificate').waitFor();
+  } finally {
+    await Promise.all([marketer.close(), visitor.close()]);
+  }
+});

@@ -74,7 +74,7 @@ export async function startServer({ demo = false } = {}) {
 }
 
 /** A fresh Chromium profile; `errors` collects console errors and uncaught page errors. */
-export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow', phoneClock = false } = {}) {
+export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow', phoneClock = false, javaScript = true } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -86,6 +86,7 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', service
     viewport,
     locale,
     serviceWorkers,
+    javaScriptEnabled: javaScript,
     isMobile: viewport.width < 600,
     hasTouch: viewport.width < 600,
   });
