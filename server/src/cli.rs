@@ -1,7 +1,6 @@
 //! The `sarafan` command line: serve (default), migrate, demo, user, token, backup.
 
 use std::io::Read;
-use std::net::SocketAddr;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -287,27 +286,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         "Sarafan is listening on http://{addr} (public URL {})",
         config.public_url
     );
-    // On a stop signal, requests in flight get SHUTDOWN_GRACE to finish, then the process ends.
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        build_router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(());
-    });
-    tokio::select! {
-        r = std::future::IntoFuture::into_future(server) => r?,
-        _ = async {
-            if stopped.await.is_ok() {
-                tokio::time::sleep(crate::http::SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        } => tracing::warn!("requests still running after the shutdown grace period; stopping"),
-    }
-    Ok(())
+    crate::http::serve(listener, build_router(state), shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -775,3 +775,32 @@ async fn pages_allow_only_their_own_scripts() {
         "the sign-out form's inline handler is allowed by its hash"
     );
 }
+
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_in_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let mut slow = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: sarafan\r\n")
+        .await
+        .expect("write");
+    // Never finishes its headers: the server gives up after the header timeout.
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        slow.read_to_end(&mut buf),
+    )
+    .await
+    .expect("the server closed the connection within the timeout");
+    assert!(read.is_ok());
+    // A normal request on a new connection is answered.
+    assert_eq!(
+        reqwest::get(app.url("/healthz"))
+            .await
+            .expect("health")
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -118,10 +118,13 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
 async fn serve(config: &Config, listener: tokio::net::TcpListener) -> AppState {
     let state = server::build_state(config).await.expect("state");
     let router = server::build_router(state.clone());
+    // The same accept loop as `sarafan serve`, with a short header timeout for the test of it.
     tokio::spawn(async move {
-        axum::serve(
+        server::http::serve_with(
             listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
+            router,
+            std::future::pending(),
+            std::time::Duration::from_millis(700),
         )
         .await
         .expect("serve");
