@@ -332,6 +332,9 @@ pub struct SelfRegistration {
     /// A field people never see: bots fill it in.
     #[serde(default)]
     pub website: String,
+    /// The paper form's number, when the participant scanned the QR of a printed form.
+    #[serde(default)]
+    pub form: String,
 }
 
 /// The electronic certificate a participant receives on screen.

@@ -242,6 +242,17 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         },
     )
     .await?;
+    // 100 paper participant forms printed for each store.
+    for (store_id, _, _) in &store_ids {
+        crate::ops::certificates::create_form_batch(
+            db,
+            &sys,
+            CampaignId(campaign.id),
+            Some(StoreId(*store_id)),
+            "100",
+        )
+        .await?;
+    }
     activity(
         db,
         CampaignId(campaign.id),
@@ -249,6 +260,39 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         UserId(receptionist.id),
     )
     .await?;
+    // The busiest store sent most of its pack back to the clinic's storeroom a few days ago and
+    // now runs low: the stock page shows it in red and says what to deliver by when.
+    if let Some((first_store, _, _)) = store_ids.first() {
+        let left: Vec<i64> = crate::ops::certificates::list(
+            db,
+            &sys,
+            CampaignId(campaign.id),
+            &crate::ops::certificates::CertFilter {
+                store_id: Some(StoreId(*first_store)),
+                state: Some(crate::lifecycle::CertState::Printed),
+                ..Default::default()
+            },
+            "",
+        )
+        .await?
+        .iter()
+        .map(|c| c.serial)
+        .collect();
+        if let (Some(first), Some(last)) = (left.first(), left.iter().rev().nth(4)) {
+            crate::ops::certificates::move_range(
+                db,
+                &sys,
+                CampaignId(campaign.id),
+                &crate::model::MoveInput {
+                    first_serial: first.to_string(),
+                    last_serial: last.to_string(),
+                    store_id: None,
+                    reason: "Возврат на склад клиники: пачка была повреждена".into(),
+                },
+            )
+            .await?;
+        }
+    }
     Ok(DemoSummary {
         created: true,
         ..summary
@@ -336,6 +380,12 @@ async fn activity(
                     consent: true,
                     heard_from: "Магазин-партнёр".into(),
                     happened_at: crate::db::ts(now - Duration::hours(hours)),
+                    // Every second participant filled in a paper form, typed in later.
+                    form_serial: if k % 2 == 1 {
+                        (i * 100 + k + 1).to_string()
+                    } else {
+                        String::new()
+                    },
                     ..Default::default()
                 },
             )

@@ -156,6 +156,19 @@ messages! {
     Invites => "Приглашения", "Invites";
     InviteLink => "Ссылка-приглашение", "Invite link";
     Deactivate => "Отключить", "Deactivate";
+    MinDaysCover => "Запас в магазине, дней (не меньше)", "Stock per store, days (at least)";
+    StockForecastTitle => "Запасы в магазинах", "Stock in the stores";
+    StockForecastHint => "Сколько сертификатов и анкет осталось, на сколько дней их хватит при темпе последней недели и что довезти, чтобы в магазине был запас на неделю вперёд.", "How many certificates and forms are left, how many days they last at last week's pace, and what to deliver so that each store holds a week ahead.";
+    OnHand => "Осталось", "On hand";
+    PerDay => "В день", "Per day";
+    DaysOfCover => "Хватит на, дней", "Days of cover";
+    RunsOut => "Закончатся", "Runs out";
+    DeliverBy => "Довезти", "Deliver";
+    NotUsedYet => "не расходуются", "not used yet";
+    FormsShort => "Анкеты", "Forms";
+    SortUrgent => "Сначала срочные", "Most urgent first";
+    SortByStore => "По магазинам", "By store";
+    LastsToEnd => "до конца акции", "to the end of the campaign";
     NavParticipants => "Участники", "Participants";
     ParticipantsTitle => "Участники акций", "Participants";
     ParticipantsHint => "Найдите человека по имени, телефону или коду сертификата: что о нём хранится, выгрузка по запросу, отзыв согласия, удаление (152-ФЗ).", "Find a person by name, phone or certificate code: what is kept about them, an export on request, consent withdrawal, erasure (152-FZ).";
@@ -429,6 +442,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "public_url" => Msg::PublicUrl,
         "time_zone" => Msg::TimeZone,
         "count" => Msg::Count,
+        "min_days_cover" => Msg::MinDaysCover,
         "store_ids" => Msg::Stores,
         "code" => Msg::CertCode,
         "reason" => Msg::Reason,

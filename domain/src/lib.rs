@@ -9,6 +9,7 @@ pub mod checkin;
 pub mod clock;
 pub mod code;
 pub mod error;
+pub mod forecast;
 pub mod format;
 pub mod i18n;
 pub mod ids;

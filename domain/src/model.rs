@@ -37,6 +37,9 @@ pub struct Campaign {
     #[cfg_attr(feature = "server", schema(value_type = String, example = "active"))]
     pub status: CampaignStatus,
     pub partner_ids: Vec<i64>,
+    /// A store with fewer days of certificates or forms than this is an alert (default 5).
+    #[serde(default = "default_min_days")]
+    pub min_days_cover: i64,
     /// Sum of the costs ledger, kopecks: the clinic's own figure, present for the marketer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", schema(value_type = Option<i64>))]
@@ -63,10 +66,18 @@ pub struct CampaignInput {
     pub status: String,
     #[serde(default)]
     pub partner_ids: Vec<i64>,
+    /// Days of stock below which a store is an alert: 1–60, empty for the default 5.
+    #[serde(default, deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<i64>, example = 5))]
+    pub min_days_cover: String,
 }
 
 fn default_status() -> String {
     "draft".into()
+}
+
+fn default_min_days() -> i64 {
+    crate::forecast::DEFAULT_MIN_DAYS
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -195,6 +195,7 @@ pub const PAGES: &[Page] = &[
     private("/campaigns", Op::ManageCampaigns, Some(Msg::NavCampaigns)),
     private("/campaigns/:id", Op::ManageCampaigns, None),
     private("/campaigns/:id/certificates", Op::ManageCertificates, None),
+    private("/campaigns/:id/stock", Op::ManageCertificates, None),
     private("/handout", Op::StaffHome, None),
     private("/checkin", Op::CheckIn, Some(Msg::NavCheckin)),
     private("/partners", Op::ManagePartners, Some(Msg::NavPartners)),

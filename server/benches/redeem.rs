@@ -438,6 +438,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
             terms: String::new(),
             status: "active".into(),
             partner_ids: vec![partner.id],
+            min_days_cover: String::new(),
         },
     )
     .await

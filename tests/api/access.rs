@@ -178,6 +178,11 @@ fn page_table(s: &Seed) -> Vec<(&'static str, String, &'static str)> {
             format!("/campaigns/{c}/certificates"),
             "nynnnn",
         ),
+        (
+            "/campaigns/:id/stock",
+            format!("/campaigns/{c}/stock"),
+            "nynnnn",
+        ),
         ("/handout", "/handout".into(), "nnnyyn"),
         ("/checkin", "/checkin".into(), "nyynnn"),
         ("/partners", "/partners".into(), "nynnnn"),
@@ -429,6 +434,7 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
             "nynnnn",
         ),
         (ListFormBatches::PATH, campaign(), "nynnnn"),
+        (StockForecast::PATH, campaign(), "nynynn"),
         (
             GetPublicCertificate::PATH,
             vec![("code", code.clone())],
@@ -664,6 +670,13 @@ fn api_table(
             "get",
             "/api/v1/campaigns/{id}/stock",
             format!("/campaigns/{c}/stock"),
+            None,
+            "nynynn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/stock-forecast",
+            format!("/campaigns/{c}/stock-forecast"),
             None,
             "nynynn",
         ),

@@ -14,3 +14,4 @@ mod participants;
 mod partners;
 mod schema;
 mod security;
+mod stock;

@@ -112,6 +112,7 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
     const participants = await (await m.request.get(`${server.url}/api/v1/participants`)).json();
     weights.marketer = await visitAll(marketer, 'marketer', [
       '/', '/campaigns', `/campaigns/${campaign.id}`, `/campaigns/${campaign.id}/certificates`,
+      `/campaigns/${campaign.id}/stock`, `/campaigns/${campaign.id}/stock?sort=store`,
       '/checkin', '/partners', `/partners/${partners[0].id}`, '/people', '/settings',
       '/participants', `/participants?q=${encodeURIComponent(participants[0].name.split(' ')[0])}`,
       `/participants/${participants[0].id}`,

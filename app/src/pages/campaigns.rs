@@ -102,6 +102,7 @@ fn CampaignForm(
             <div class="row">
                 <Field label=Msg::FaceValue name="face_value" value=v(|c| format::money_input(c.face_value)) required=true placeholder="500" error/>
                 <Field label=Msg::ValidUntil name="valid_until" kind="date" value=v(|c| c.valid_until.to_string()) required=true error/>
+                <Field label=Msg::MinDaysCover name="min_days_cover" kind="number" value=v(|c| c.min_days_cover.to_string()) placeholder="5" error/>
             </div>
             <div class="field">
                 <label for="f-status">{t(Msg::Status)}</label>
@@ -171,7 +172,10 @@ pub fn CampaignPage() -> impl IntoView {
                     match (campaign.await, partners.await) {
                         (Ok(c), Ok(partners)) => view! {
                             <h2>{c.name.clone()}</h2>
-                            <p><a class="btn btn-primary" href=format!("/campaigns/{}/certificates", c.id)>{t(Msg::CertificatesTitle)}</a></p>
+                            <p class="actions">
+                                <a class="btn btn-primary" href=format!("/campaigns/{}/certificates", c.id)>{t(Msg::CertificatesTitle)}</a>
+                                <a class="btn" href=format!("/campaigns/{}/stock", c.id)>{t(Msg::StockForecastTitle)}</a>
+                            </p>
                             <section class="card stack" id="attribution">
                                 <h2>{t(Msg::ResultsAttribution)}</h2>
                                 {match attribution.await {

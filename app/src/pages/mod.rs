@@ -10,6 +10,7 @@ pub mod partners;
 pub mod people;
 pub mod settings;
 pub mod staff;
+pub mod stock;
 
 use domain::Msg;
 use leptos::prelude::*;

@@ -266,6 +266,8 @@ fn conflict_item(
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let form_number = move || query.read().get("form").unwrap_or_default();
     let ids = move || {
         let p = params.read();
         let n = |k: &str| p.get(k).and_then(|s| s.parse::<i64>().ok()).unwrap_or(-1);
@@ -306,6 +308,8 @@ pub fn JoinPage() -> impl IntoView {
                                     <ActionForm action=join attr:class="stack card">
                                         <input type="hidden" name="campaign_id" value=cid/>
                                         <input type="hidden" name="store_id" value=sid/>
+                                        // The paper form's number from its QR (`?form=N`): counted as a form used.
+                                        <input type="hidden" name="form" value=form_number()/>
                                         <Field label=Msg::PersonName name="name" required=true autocomplete="name" error=error/>
                                         <Field label=Msg::Phone name="phone" kind="tel" required=true autocomplete="tel" error=error/>
                                         <Field label=Msg::Email name="email" kind="email" autocomplete="email" error=error/>

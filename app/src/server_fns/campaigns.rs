@@ -31,6 +31,7 @@ pub async fn save_campaign(
     terms: String,
     status: String,
     partner_ids: Option<Vec<i64>>,
+    min_days_cover: Option<String>,
 ) -> AppResult<Campaign> {
     let input = CampaignInput {
         name,
@@ -42,6 +43,7 @@ pub async fn save_campaign(
         terms,
         status,
         partner_ids: partner_ids.unwrap_or_default(),
+        min_days_cover: min_days_cover.unwrap_or_default(),
     };
     let created = with_actor!(|st, a| match id {
         Some(id) => ops::campaigns::update(&st.db, &a, CampaignId(id), &input).await,

@@ -128,3 +128,8 @@ pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate
     let client = ssr::client_addr(&parts, &st);
     Ok(ops::certificates::public_view(&st.db, &code, &client, &st.public_url).await?)
 }
+
+#[server(prefix = "/sf")]
+pub async fn stock_forecast(campaign_id: i64) -> AppResult<Vec<domain::forecast::StoreForecast>> {
+    with_actor!(|st, a| ops::stock::forecast(&st.db, &a, CampaignId(campaign_id)).await)
+}

@@ -28,6 +28,7 @@ pub async fn join_campaign(
     email: Option<String>,
     consent: Option<String>,
     website: Option<String>,
+    form: Option<String>,
 ) -> AppResult<domain::checkin::ECertificate> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
@@ -38,6 +39,7 @@ pub async fn join_campaign(
         email: email.unwrap_or_default(),
         consent: consent.is_some_and(|c| !c.is_empty() && c != "false"),
         website: website.unwrap_or_default(),
+        form: form.unwrap_or_default(),
     };
     let cert = ops::handouts::self_register(
         &st.db,

@@ -22,6 +22,7 @@ pub struct CampaignFields<'a> {
     pub valid_until: NaiveDate,
     pub terms: &'a str,
     pub status: CampaignStatus,
+    pub min_days_cover: i64,
 }
 
 pub async fn insert<'c>(
@@ -30,8 +31,8 @@ pub async fn insert<'c>(
     at: DateTime<Utc>,
 ) -> Result<CampaignId, DomainError> {
     sqlx::query_scalar(
-        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at, min_days_cover)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -41,6 +42,7 @@ pub async fn insert<'c>(
     .bind(c.terms)
     .bind(c.status.as_str())
     .bind(ts(at))
+    .bind(c.min_days_cover)
     .fetch_one(e)
     .await
     .map_err(internal)
@@ -54,7 +56,7 @@ pub async fn update<'c>(
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, start_date = $2, end_date = $3, face_value_kopecks = $4, valid_until = $5,
-         terms = $6, status = $7, updated_at = $8 WHERE id = $9",
+         terms = $6, status = $7, updated_at = $8, min_days_cover = $10 WHERE id = $9",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -65,6 +67,7 @@ pub async fn update<'c>(
     .bind(c.status.as_str())
     .bind(ts(at))
     .bind(id)
+    .bind(c.min_days_cover)
     .execute(e)
     .await
     .map_err(internal)?;
@@ -105,6 +108,7 @@ struct CampaignRow {
     status: String,
     cost_total: i64,
     next_serial: i64,
+    min_days_cover: i64,
 }
 
 /// A campaign as stored, with what the rules need beyond the public record.
@@ -156,6 +160,7 @@ impl CampaignRow {
                 terms: self.terms,
                 status: status(&self.status)?,
                 partner_ids: partners,
+                min_days_cover: self.min_days_cover,
                 cost_total: None,
             },
         })
@@ -164,7 +169,7 @@ impl CampaignRow {
 
 const SELECT: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.face_value_kopecks, c.valid_until, c.terms, c.status,
     CAST(COALESCE((SELECT SUM(amount_kopecks) FROM campaign_costs k WHERE k.campaign_id = c.id), 0) AS BIGINT) AS cost_total,
-    c.next_serial
+    c.next_serial, c.min_days_cover
     FROM campaigns c";
 
 /// Campaigns, newest start first; only those a store's partner takes part in, when given.

@@ -20,6 +20,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod stock;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::Value;

@@ -27,6 +27,7 @@ pub struct ValidCampaign {
     pub terms: String,
     pub status: CampaignStatus,
     pub partner_ids: Vec<PartnerId>,
+    pub min_days_cover: i64,
 }
 
 impl ValidCampaign {
@@ -39,6 +40,7 @@ impl ValidCampaign {
             valid_until: self.valid_until,
             terms: &self.terms,
             status: self.status,
+            min_days_cover: self.min_days_cover,
         }
     }
     fn terms(&self) -> crate::lifecycle::CampaignTerms {
@@ -81,12 +83,23 @@ impl CampaignInput {
         if self.partner_ids.len() > MAX_PARTNERS {
             c.push("partner_ids", ErrorCode::CountOutOfRange);
         }
+        let min_days = if self.min_days_cover.trim().is_empty() {
+            Some(crate::forecast::DEFAULT_MIN_DAYS)
+        } else {
+            match self.min_days_cover.trim().parse::<i64>() {
+                Ok(n) if (1..=60).contains(&n) => Some(n),
+                _ => {
+                    c.push("min_days_cover", ErrorCode::CountOutOfRange);
+                    None
+                }
+            }
+        };
         c.finish()?;
         let mut partner_ids: Vec<PartnerId> =
             self.partner_ids.iter().copied().map(PartnerId).collect();
         partner_ids.sort_unstable();
         partner_ids.dedup();
-        match (name, start, end, face, valid_until, terms, status) {
+        match (name, start, end, face, valid_until, terms, status, min_days) {
             (
                 Some(name),
                 Some(start_date),
@@ -95,6 +108,7 @@ impl CampaignInput {
                 Some(valid_until),
                 Some(terms),
                 Some(status),
+                Some(min_days_cover),
             ) => Ok(ValidCampaign {
                 name,
                 start_date,
@@ -104,6 +118,7 @@ impl CampaignInput {
                 terms: terms.unwrap_or_default(),
                 status,
                 partner_ids,
+                min_days_cover,
             }),
             _ => Err(DomainError::Internal),
         }

@@ -648,6 +648,13 @@ pub async fn self_register(
     if !input.consent {
         check.push("consent", ErrorCode::ConsentRequired);
     }
+    // A form number that is not a number is simply not counted (it came from a URL).
+    let form_serial = input
+        .form
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=10_000_000).contains(n));
     check.finish()?;
     let (Some(name), Some(phone), Some(email)) = (name, phone, email) else {
         return Err(DomainError::Internal);
@@ -712,7 +719,7 @@ pub async fn self_register(
             participant_name: &name,
             participant_email: email.as_ref().map(|e| e.as_str()),
             source: Source::SelfRegistration,
-            form_serial: None,
+            form_serial,
             heard_from: None,
             consent_version: &consent,
             happened_at: at,

@@ -12,6 +12,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod stock;
 
 use crate::auth::Actor;
 use crate::db::{self, Db};

@@ -29,6 +29,7 @@ pub mod materials;
 pub mod participants;
 pub mod partners;
 pub mod people;
+pub mod stock;
 
 /// The JSON error body: `{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`.
 #[derive(Serialize, ToSchema)]
@@ -148,6 +149,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(people::router())
         .merge(certificates::router())
         .merge(materials::router())
+        .merge(stock::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {
