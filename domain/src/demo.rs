@@ -42,6 +42,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
             public_url: public_url.into(),
             time_zone: "Europe/Moscow".into(),
             currency: "RUB".into(),
+            weekly_check_day: 1,
         },
     )
     .await?;

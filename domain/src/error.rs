@@ -56,6 +56,11 @@ pub enum ErrorCode {
     DatesOnlyWiden,
     BodyTooLarge,
     KeyReused,
+    NotAnImage,
+    PhotoTooLarge,
+    NotEnoughStock,
+    TooMany,
+    ProofRequired,
     Internal,
 }
 
@@ -111,6 +116,11 @@ impl ErrorCode {
             DatesOnlyWiden => Msg::ErrDatesOnlyWiden,
             BodyTooLarge => Msg::ErrBodyTooLarge,
             KeyReused => Msg::ErrKeyReused,
+            NotAnImage => Msg::ErrNotAnImage,
+            PhotoTooLarge => Msg::ErrPhotoTooLarge,
+            NotEnoughStock => Msg::ErrNotEnoughStock,
+            TooMany => Msg::ErrTooMany,
+            ProofRequired => Msg::ErrProofRequired,
             Internal => Msg::ErrInternal,
         }
     }
@@ -123,7 +133,8 @@ impl ErrorCode {
             Forbidden | BadOrigin => 403,
             Unauthorized | BadCredentials => 401,
             RateLimited => 429,
-            BodyTooLarge => 413,
+            BodyTooLarge | PhotoTooLarge => 413,
+            NotAnImage => 415,
             DuplicateStoreName | DuplicateEmail | SetupDone | InviteUsed | CampaignFinished
             | AlreadyRedeemed | AlreadyVoided | AlreadyHandedOut | DuplicateParticipant
             | NotRedeemed => 409,

@@ -6,6 +6,7 @@
 //! `sarafan` CLI all call, so a rule is written once.
 
 pub mod checkin;
+pub mod checklist;
 pub mod clock;
 pub mod code;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod forecast;
 pub mod format;
 pub mod i18n;
 pub mod ids;
+pub mod ledger;
 pub mod lifecycle;
 pub mod model;
 pub mod policy;
@@ -27,6 +29,8 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "server")]
 pub mod ops;
+#[cfg(feature = "server")]
+pub mod photo;
 
 pub use error::{DomainError, ErrorCode, FieldError};
 pub use i18n::{Lang, Msg};

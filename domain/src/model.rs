@@ -20,6 +20,13 @@ pub struct ClinicSettings {
     /// IANA time zone, e.g. `Europe/Moscow`.
     pub time_zone: String,
     pub currency: String,
+    /// The weekday the weekly routine is due: 1 = Monday … 7 = Sunday (weeks run Monday–Sunday).
+    #[serde(default = "monday")]
+    pub weekly_check_day: i64,
+}
+
+fn monday() -> i64 {
+    1
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -44,6 +44,16 @@ pub enum Op {
     ManageServices,
     /// Find participants, show and export their data, record a consent withdrawal, erase them.
     ManageParticipants,
+    /// The promotion checklist: campaigns' tasks, their evidence, the store view.
+    ViewChecklist,
+    /// Do, assign, comment and photograph tasks.
+    ManageTasks,
+    /// Edit the clinic's checklist template.
+    ManageChecklist,
+    /// The materials ledger: deliveries, counts, returns, moves; material kinds.
+    ManageMaterials,
+    /// Record a doctor's briefing (doctors have no accounts).
+    RecordBriefings,
 
     // ---- reads several roles share (store staff: scoped) ----
     /// Campaigns: name, dates, face value, status, terms (no costs).
@@ -63,6 +73,8 @@ pub enum Op {
     /// The staff home: the store's figures and the regulations.
     StaffHome,
     ConfirmRegulations,
+    /// Count the store's materials and ask the clinic for more.
+    ReportStock,
 
     // ---- reception ----
     /// Check a code and see its verdict.
@@ -74,6 +86,8 @@ pub enum Op {
     RecordVisit,
     ViewVisits,
     ViewServices,
+    /// Confirm the campaign's briefing for the clinic's reception (checklist items 7–8).
+    ConfirmBriefing,
 
     // ---- mystery shoppers ----
     /// The shopper's home: the stores taking part, with addresses and hours.
@@ -97,11 +111,13 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
     match op {
         ViewOverview | ManageCampaigns | ViewClinicFigures | ManageCosts | ManagePartners
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
-        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants => MARKETER,
+        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants | ViewChecklist
+        | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
-        StaffHome | ConfirmRegulations => &[StoreStaff],
+        StaffHome | ConfirmRegulations | ReportStock => &[StoreStaff],
         CheckIn | Redeem | UndoRedemption | RecordVisit | ViewVisits | ViewServices => FRONT_DESK,
+        ConfirmBriefing => &[Reception],
         ShopperHome => &[MysteryShopper],
     }
 }
@@ -193,9 +209,14 @@ pub const PAGES: &[Page] = &[
         nav: Some(Msg::NavHome),
     },
     private("/campaigns", Op::ManageCampaigns, Some(Msg::NavCampaigns)),
+    private("/tasks", Op::ViewChecklist, Some(Msg::NavTasks)),
+    private("/tasks/:id", Op::ViewChecklist, None),
+    private("/checklist", Op::ManageChecklist, None),
     private("/campaigns/:id", Op::ManageCampaigns, None),
     private("/campaigns/:id/certificates", Op::ManageCertificates, None),
     private("/campaigns/:id/stock", Op::ManageCertificates, None),
+    private("/campaigns/:id/stores/:store", Op::ViewChecklist, None),
+    private("/stock", Op::ReportStock, Some(Msg::NavStock)),
     private("/handout", Op::StaffHome, None),
     private("/checkin", Op::CheckIn, Some(Msg::NavCheckin)),
     private("/partners", Op::ManagePartners, Some(Msg::NavPartners)),
@@ -304,6 +325,7 @@ mod tests {
             [
                 "/",
                 "/campaigns",
+                "/tasks",
                 "/checkin",
                 "/partners",
                 "/participants",
@@ -312,7 +334,7 @@ mod tests {
             ]
         );
         assert_eq!(paths(Reception), ["/", "/checkin"]);
-        assert!(paths(StoreStaff).is_empty());
+        assert_eq!(paths(StoreStaff), ["/", "/stock"]);
         assert!(paths(MysteryShopper).is_empty());
     }
 }

@@ -217,20 +217,19 @@ pub fn parse_date(field: &str, input: &str) -> Result<NaiveDate, FieldError> {
 }
 
 macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $variant),* }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $s),* }
             }
-            pub fn parse(field: &str, s: &str) -> Result<$name, FieldError> {
+            pub fn parse(field: &str, s: &str) -> Result<$name, $crate::error::FieldError> {
                 match s.trim() {
                     $($s => Ok($name::$variant),)*
-                    _ => Err(FieldError::new(field, ErrorCode::InvalidChoice)),
+                    _ => Err($crate::error::FieldError::new(field, $crate::error::ErrorCode::InvalidChoice)),
                 }
             }
         }
@@ -241,6 +240,8 @@ macro_rules! string_enum {
         }
     };
 }
+
+pub(crate) use string_enum;
 
 string_enum! {
     /// What a person may do in Sarafan.

@@ -114,6 +114,8 @@ pub fn build_router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(state.clone(), check_origin))
         .layer(middleware::from_fn(csp))
+        // Bodies are limited by `limit_body` per route; axum's own 2 MB default would cut photos.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -399,11 +401,21 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// The printed texts of a campaign (regulations up to 20 000 characters, form-encoded).
 pub const TEXTS_BODY_LIMIT: usize = 512 * 1024;
 
+/// A task's photo from a phone: 10 MB and the form around it.
+pub const PHOTO_BODY_LIMIT: usize = domain::photo::MAX_UPLOAD + 64 * 1024;
+
 /// The body limit of a route.
 fn body_limit(path: &str) -> usize {
     let texts = path.starts_with("/sf/save_campaign_texts")
         || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/texts"));
-    if texts { TEXTS_BODY_LIMIT } else { BODY_LIMIT }
+    let photo = path.starts_with("/api/v1/tasks/") && path.ends_with("/photos");
+    if photo {
+        PHOTO_BODY_LIMIT
+    } else if texts {
+        TEXTS_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    }
 }
 
 /// Refuses an over-long request body before anything reads it (413), and cuts off a body that

@@ -14,7 +14,7 @@ async fn pages_are_russian_by_default_and_english_after_switching() {
         .text()
         .await
         .expect("html");
-    assert!(page.contains("<html lang=\"ru\"") && page.contains("Партнёры и магазины"));
+    assert!(page.contains("<html lang=\"ru\"") && page.contains(">Партнёры<"));
     let r = c
         .get(app.url("/lang/en?back=/partners"))
         .send()
@@ -29,7 +29,7 @@ async fn pages_are_russian_by_default_and_english_after_switching() {
         .text()
         .await
         .expect("html");
-    assert!(page.contains("<html lang=\"en\"") && page.contains("Partners and stores"));
+    assert!(page.contains("<html lang=\"en\"") && page.contains(">Partners<"));
     let r = c
         .get(app.url("/lang/en?back=https://evil.example"))
         .send()

@@ -25,6 +25,7 @@ pub async fn save_settings(
     phone: String,
     public_url: String,
     time_zone: String,
+    #[server(default)] weekly_check_day: String,
 ) -> AppResult<ClinicSettings> {
     let input = ClinicSettings {
         name,
@@ -33,6 +34,8 @@ pub async fn save_settings(
         public_url,
         time_zone,
         currency: "RUB".into(),
+        // An unreadable choice fails the range check, naming the field.
+        weekly_check_day: weekly_check_day.trim().parse().unwrap_or(if weekly_check_day.trim().is_empty() { 1 } else { 0 }),
     };
     with_actor!(|st, a| ops::settings::update(&st.db, &a, &input).await)
 }

@@ -386,8 +386,6 @@ pub struct StaffCounts {
     pub week_own: i64,
     pub week_store: i64,
     pub certs_left: i64,
-    pub forms_printed: i64,
-    pub forms_used: i64,
     pub read_at: Option<String>,
 }
 
@@ -406,8 +404,6 @@ pub async fn staff_counts<'c>(
             (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $3 AND employee_id = $4) AS week_own,
             (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND happened_at >= $3) AS week_store,
             (SELECT COUNT(*) FROM certificates WHERE store_id = $1 AND campaign_id = $5 AND state = 'printed') AS certs_left,
-            (SELECT CAST(COALESCE(SUM(last_serial - first_serial + 1), 0) AS BIGINT) FROM form_batches WHERE store_id = $1 AND campaign_id = $5) AS forms_printed,
-            (SELECT COUNT(*) FROM handouts WHERE store_id = $1 AND campaign_id = $5 AND form_serial IS NOT NULL) AS forms_used,
             (SELECT read_at FROM regulation_reads WHERE campaign_id = $5 AND user_id = $4) AS read_at",
     )
     .bind(store)
@@ -449,6 +445,23 @@ pub async fn confirm_regulations<'c>(
     .map_err(internal)?
     .rows_affected();
     Ok(n == 1)
+}
+
+/// Has this person confirmed the campaign's regulations (staff) or briefing (reception)?
+pub async fn regulations_read<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+    user: UserId,
+) -> Result<bool, DomainError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM regulation_reads WHERE campaign_id = $1 AND user_id = $2",
+    )
+    .bind(campaign)
+    .bind(user)
+    .fetch_one(e)
+    .await
+    .map_err(internal)?;
+    Ok(n > 0)
 }
 
 // ---------- self-registration ----------

@@ -15,12 +15,15 @@ pub mod audit;
 pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
+pub mod checks;
 pub mod handouts;
+pub mod materials;
 pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
 pub mod stock;
+pub mod tasks;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::Value;
@@ -130,6 +133,13 @@ impl Db {
         handouts::fill_name_keys(&self.pool)
             .await
             .map_err(|_| anyhow::anyhow!("cannot prepare participant search"))?;
+        // The built-in material kinds and the seed's checklist points (texts the clinic edited stay).
+        materials::ensure_builtin_kinds(&self.pool, self.now())
+            .await
+            .map_err(|_| anyhow::anyhow!("cannot prepare the material kinds"))?;
+        tasks::ensure_builtin_items(&self.pool, self.now())
+            .await
+            .map_err(|_| anyhow::anyhow!("cannot prepare the checklist template"))?;
         // The clinic's time zone, parsed once for the clock.
         settings::load_zone(self)
             .await

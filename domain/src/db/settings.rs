@@ -16,6 +16,7 @@ struct SettingsRow {
     public_url: String,
     time_zone: String,
     currency: String,
+    weekly_check_day: i64,
 }
 
 fn defaults() -> ClinicSettings {
@@ -26,12 +27,13 @@ fn defaults() -> ClinicSettings {
         public_url: String::new(),
         time_zone: DEFAULT_TIME_ZONE.into(),
         currency: "RUB".into(),
+        weekly_check_day: 1,
     }
 }
 
 pub async fn get<'c>(e: impl AnyExecutor<'c>) -> Result<ClinicSettings, DomainError> {
     let row: Option<SettingsRow> = sqlx::query_as(
-        "SELECT name, address, phone, public_url, time_zone, currency FROM clinic_settings WHERE id = 1",
+        "SELECT name, address, phone, public_url, time_zone, currency, weekly_check_day FROM clinic_settings WHERE id = 1",
     )
     .fetch_optional(e)
     .await
@@ -44,6 +46,7 @@ pub async fn get<'c>(e: impl AnyExecutor<'c>) -> Result<ClinicSettings, DomainEr
             public_url: r.public_url,
             time_zone: r.time_zone,
             currency: r.currency,
+            weekly_check_day: r.weekly_check_day,
         },
         None => defaults(),
     })
@@ -55,9 +58,9 @@ pub async fn save<'c>(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DomainError> {
     sqlx::query(
-        "INSERT INTO clinic_settings (id, name, address, phone, public_url, time_zone, currency, updated_at)
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET name = $1, address = $2, phone = $3, public_url = $4, time_zone = $5, currency = $6, updated_at = $7",
+        "INSERT INTO clinic_settings (id, name, address, phone, public_url, time_zone, currency, updated_at, weekly_check_day)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (id) DO UPDATE SET name = $1, address = $2, phone = $3, public_url = $4, time_zone = $5, currency = $6, updated_at = $7, weekly_check_day = $8",
     )
     .bind(&s.name)
     .bind(&s.address)
@@ -66,6 +69,7 @@ pub async fn save<'c>(
     .bind(&s.time_zone)
     .bind(&s.currency)
     .bind(ts(at))
+    .bind(s.weekly_check_day)
     .execute(e)
     .await
     .map_err(internal)?;

@@ -1,5 +1,5 @@
 //! What each store of a campaign holds and used: certificates on hand (counted from the index
-//! `certificates_campaign_state_store`), paper forms delivered and used, and last week's use.
+//! `certificates_campaign_state_store`), paper forms on hand, and last week's use.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyExecutor;
@@ -15,8 +15,9 @@ pub struct StoreUse {
     pub partner_name: String,
     pub certs_on_hand: i64,
     pub certs_used: i64,
-    pub forms_delivered: i64,
-    pub forms_used_total: i64,
+    /// Paper forms on hand: the last count, the ledger since, forms printed for the store and
+    /// typed in since (see `db::materials`).
+    pub forms_on_hand: i64,
     pub forms_used: i64,
 }
 
@@ -34,14 +35,18 @@ pub async fn usage<'c>(
                WHERE c.campaign_id = $1 AND c.state = 'printed' AND c.store_id = s.id) AS certs_on_hand,
             (SELECT COUNT(*) FROM handouts h
                WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.happened_at >= $2 AND h.source <> 'self') AS certs_used,
-            (SELECT CAST(COALESCE(SUM(f.last_serial - f.first_serial + 1), 0) AS BIGINT) FROM form_batches f
-               WHERE f.campaign_id = $1 AND f.store_id = s.id) AS forms_delivered,
-            (SELECT COUNT(*) FROM handouts h
-               WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL) AS forms_used_total,
+            COALESCE(ml.counted_level, 0) + COALESCE(ml.moved, 0)
+            + (SELECT CAST(COALESCE(SUM(f.last_serial - f.first_serial + 1), 0) AS BIGINT) FROM form_batches f
+               WHERE f.campaign_id = $1 AND f.store_id = s.id AND f.created_at > COALESCE(ml.counted_at, ''))
+            - (SELECT COUNT(*) FROM handouts h
+               WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL
+                 AND h.happened_at > COALESCE(ml.counted_at, '')) AS forms_on_hand,
             (SELECT COUNT(*) FROM handouts h
                WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL AND h.happened_at >= $2) AS forms_used
          FROM stores s JOIN partners p ON p.id = s.partner_id
          JOIN campaign_partners cp ON cp.partner_id = s.partner_id
+         LEFT JOIN material_levels ml ON ml.campaign_id = $1 AND ml.store_id = s.id
+            AND ml.kind_id = (SELECT k.id FROM material_kinds k WHERE k.builtin = 'forms')
          WHERE cp.campaign_id = $1 AND ($3 = -1 OR s.id = $3)
          ORDER BY p.name, s.name LIMIT 5000",
     )

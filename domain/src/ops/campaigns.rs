@@ -157,6 +157,8 @@ pub async fn create(
     )
     .await?;
     w.commit().await?;
+    // Its checklist tasks exist from the start (due dates from its dates).
+    super::checklist::ensure_tasks(db, id).await?;
     get(db, actor, id).await
 }
 
@@ -190,6 +192,7 @@ pub async fn update(
     )
     .await?;
     w.commit().await?;
+    super::checklist::ensure_tasks(db, id).await?;
     get(db, actor, id).await
 }
 

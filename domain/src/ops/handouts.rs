@@ -544,6 +544,18 @@ pub async fn staff_summary(db: &Db, actor: &Actor) -> Result<StaffSummary, Domai
         week,
     )
     .await?;
+    // Paper forms as the ledger counts them (the last count, deliveries, forms typed in).
+    let forms_left = match &campaign {
+        Some((c, _)) => {
+            let kind = super::ledger::forms_kind(db).await?;
+            db::materials::levels(&db.pool, *c, Some(store), Some(kind))
+                .await?
+                .first()
+                .map(|l| l.level)
+                .unwrap_or(0)
+        }
+        None => 0,
+    };
     Ok(StaffSummary {
         store_id: store.get(),
         store_name,
@@ -554,7 +566,7 @@ pub async fn staff_summary(db: &Db, actor: &Actor) -> Result<StaffSummary, Domai
         week_own: counts.week_own,
         week_store: counts.week_store,
         certificates_left: counts.certs_left,
-        forms_left: (counts.forms_printed - counts.forms_used).max(0),
+        forms_left: forms_left.max(0),
         regulations_read_at: counts.read_at,
         recent: list(db, actor, None, 10).await?,
     })

@@ -289,6 +289,21 @@ pub async fn regulations(
     actor.may(Op::ViewCampaignTexts)?;
     super::partners::may_see_campaign(db, actor, campaign_id).await?;
     let ctx = context(db, actor, campaign_id, lang).await?;
+    if let Some(store) = actor.store_id {
+        // Checklist item 2: the store has the regulations (kept the first time).
+        let mut w = db.write(actor).await?;
+        let user = actor.user_id.map(|u| u.get());
+        if crate::db::checks::record_download(&mut *w.tx, campaign_id, store, user, w.at).await? {
+            w.audit(
+                "download",
+                "regulations",
+                Some(campaign_id.get()),
+                serde_json::json!({ "store_id": store.get() }),
+            )
+            .await?;
+        }
+        w.commit().await?;
+    }
     let doc = print::Regulations {
         title: Msg::RegulationsTitle.text(lang).into(),
         campaign: ctx.campaign.name.clone(),

@@ -6,7 +6,9 @@
 pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
+pub mod checklist;
 pub mod handouts;
+pub mod ledger;
 pub mod materials;
 pub mod participants;
 pub mod partners;

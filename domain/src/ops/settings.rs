@@ -46,6 +46,9 @@ impl ClinicSettings {
         if tz.len() > 64 || tz.parse::<chrono_tz::Tz>().is_err() {
             c.push("time_zone", ErrorCode::InvalidChoice);
         }
+        if !(1..=7).contains(&self.weekly_check_day) {
+            c.push("weekly_check_day", ErrorCode::InvalidChoice);
+        }
         c.finish()?;
         Ok(ClinicSettings {
             name: name.unwrap_or_default(),
@@ -54,6 +57,7 @@ impl ClinicSettings {
             public_url,
             time_zone: tz.to_owned(),
             currency: "RUB".into(),
+            weekly_check_day: self.weekly_check_day,
         })
     }
 }

@@ -47,7 +47,7 @@ pub async fn forecast(
             ),
             forms: forecast::forecast(
                 Usage {
-                    on_hand: (r.forms_delivered - r.forms_used_total).max(0),
+                    on_hand: r.forms_on_hand.max(0),
                     used: r.forms_used,
                 },
                 horizon,

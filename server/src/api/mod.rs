@@ -25,11 +25,13 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod handouts;
+pub mod ledger;
 pub mod materials;
 pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod stock;
+pub mod tasks;
 
 /// The JSON error body: `{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`.
 #[derive(Serialize, ToSchema)]
@@ -51,7 +53,7 @@ pub struct FieldDetail {
     message: String,
 }
 
-fn code_str(c: ErrorCode) -> String {
+pub fn code_str(c: ErrorCode) -> String {
     serde_json::to_value(c)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -150,6 +152,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(certificates::router())
         .merge(materials::router())
         .merge(stock::router())
+        .merge(ledger::router())
+        .merge(tasks::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {
