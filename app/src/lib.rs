@@ -64,6 +64,11 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view=pages::campaigns::CampaignPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("certificates")) view=pages::certificates::CertificatesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stock")) view=pages::stock::StockPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stores"), ParamSegment("store")) view=pages::stock::StoreViewPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("stock") view=pages::stock::StaffStockPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("tasks") view=pages::tasks::TasksPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("tasks"), ParamSegment("id")) view=pages::tasks::TaskPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("checklist") view=pages::tasks::ChecklistPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("c"), ParamSegment("code")) view=pages::certificates::PublicCertificatePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("handout") view=pages::staff::HandoutPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("join"), ParamSegment("campaign"), ParamSegment("store")) view=pages::staff::JoinPage ssr=SsrMode::Async/>

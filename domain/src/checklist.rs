@@ -919,7 +919,9 @@ pub struct StoreView {
     pub admin_name: Option<String>,
     pub admin_phone: Option<String>,
     pub stock: Option<crate::ledger::StoreStockRow>,
+    /// The materials besides certificates and forms, in the order of `stock.levels`.
     pub kinds: Vec<crate::ledger::MaterialKind>,
+    pub forms_kind_id: i64,
     pub tasks: Vec<Task>,
     pub staff: i64,
     pub staff_read: i64,

@@ -175,6 +175,7 @@ pub fn CampaignPage() -> impl IntoView {
                             <p class="actions">
                                 <a class="btn btn-primary" href=format!("/campaigns/{}/certificates", c.id)>{t(Msg::CertificatesTitle)}</a>
                                 <a class="btn" href=format!("/campaigns/{}/stock", c.id)>{t(Msg::StockForecastTitle)}</a>
+                                <a class="btn" href=format!("/tasks?campaign={}&state=all", c.id)>{t(Msg::Checklist)}</a>
                             </p>
                             <section class="card stack" id="attribution">
                                 <h2>{t(Msg::ResultsAttribution)}</h2>

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    CheckinCheck, CheckinRedeem, CheckinUndo, CheckinVisit, checkin_visits, clinic_services,
+    CheckinCheck, CheckinRedeem, CheckinUndo, CheckinVisit, ConfirmBriefing, checkin_visits,
+    clinic_services, reception_briefings,
 };
 
 /// What the code typed so far looks like: a typo is flagged before any lookup.
@@ -30,8 +31,45 @@ pub fn typing_hint(text: &str) -> Option<Msg> {
 pub fn CheckinPage() -> impl IntoView {
     view! {
         <Layout title=Msg::CheckinTitle>
+            <BriefingBanner/>
             <CheckinPanel/>
         </Layout>
+    }
+}
+
+/// Reception's briefing on each running campaign it has not confirmed yet (checklist items
+/// 7–8): what a participant brings, what to do, and to offer treatment; one tap confirms.
+#[component]
+pub fn BriefingBanner() -> impl IntoView {
+    let confirm = ServerAction::<ConfirmBriefing>::new();
+    let list = Resource::new(move || confirm.version().get(), |_| reception_briefings());
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = list.await.unwrap_or_default();
+                list.into_iter().filter(|b| !b.confirmed).map(|b| view! {
+                    <section class="card stack briefing" id=format!("briefing-{}", b.campaign_id)>
+                        <h2>{t(Msg::BriefingTitle)}": "{b.campaign_name.clone()}</h2>
+                        <p>
+                            <strong>{format::money(domain::types::Money(b.face_value), lang)}</strong>
+                            " · "{format::date(b.start_date, lang)}" — "{format::date(b.end_date, lang)}
+                            " · "{t(Msg::ValidUntilShort)}" "{format::date(b.valid_until, lang)}
+                        </p>
+                        {(!b.terms.is_empty()).then(|| view! { <p class="muted">{b.terms.clone()}</p> })}
+                        <ol>
+                            <li>{t(Msg::BriefingPoint1)}</li>
+                            <li>{t(Msg::BriefingPoint2)}</li>
+                            <li>{t(Msg::BriefingPoint3)}</li>
+                        </ol>
+                        <ActionForm action=confirm>
+                            <input type="hidden" name="campaign_id" value=b.campaign_id/>
+                            <button type="submit" class="btn btn-primary">{t(Msg::ConfirmBriefing)}</button>
+                        </ActionForm>
+                    </section>
+                }).collect_view()
+            })}
+        </Suspense>
     }
 }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Layout};
 use crate::i18n::{t, use_lang};
-use crate::server_fns::{get_me, overview, shopper_home};
+use crate::server_fns::{get_attention, get_me, overview, shopper_home};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -29,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::Reception => view! {
                         <Layout title=Msg::CheckinTitle>
+                            <crate::pages::checkin::BriefingBanner/>
                             <crate::pages::checkin::CheckinPanel/>
                         </Layout>
                     }.into_any(),
@@ -50,9 +51,19 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn MarketerHome() -> impl IntoView {
     let data = Resource::new(|| (), |_| overview());
+    let attention = Resource::new(|| (), |_| get_attention());
     let lang = use_lang();
     view! {
         <Layout title=Msg::HomeTitle>
+            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match attention.await {
+                        Ok(Some(a)) => view! { <crate::pages::tasks::AttentionPanel a=a/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -11,6 +11,7 @@ pub mod people;
 pub mod settings;
 pub mod staff;
 pub mod stock;
+pub mod tasks;
 
 use domain::Msg;
 use leptos::prelude::*;

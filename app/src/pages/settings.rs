@@ -50,6 +50,16 @@ pub fn SettingsPage() -> impl IntoView {
                                     <Field label=Msg::Phone name="phone" kind="tel" value=s.phone.clone() error/>
                                     <Field label=Msg::PublicUrl name="public_url" kind="url" value=s.public_url.clone() placeholder="https://promo.clinic.ru" error/>
                                     <Field label=Msg::TimeZone name="time_zone" value=s.time_zone.clone() error/>
+                                    <div class="field">
+                                        <label for="f-weekly">{t(Msg::WeeklyCheckDay)}</label>
+                                        <select id="f-weekly" name="weekly_check_day">
+                                            {[Msg::Monday, Msg::Tuesday, Msg::Wednesday, Msg::Thursday, Msg::Friday, Msg::Saturday, Msg::Sunday]
+                                                .into_iter().enumerate().map(|(i, m)| {
+                                                    let day = i as i64 + 1;
+                                                    view! { <option value=day selected=s.weekly_check_day == day>{t(m)}</option> }
+                                                }).collect_view()}
+                                        </select>
+                                    </div>
                                     <p class="muted">{t(Msg::Currency)}": "{s.currency.clone()}</p>
                                     {move || saved.get().then(|| view! { <p class="notice">{t(Msg::Saved)}</p> })}
                                     <button type="submit" class="btn btn-primary">{t(Msg::Save)}</button>

@@ -1236,6 +1236,7 @@ pub async fn store_view(
         admin_phone: s.admin_phone,
         stock: board.rows.into_iter().find(|r| r.store_id == store.get()),
         kinds: board.kinds,
+        forms_kind_id: board.forms_kind_id,
         tasks,
         staff: mine.map(|m| m.staff).unwrap_or(0),
         staff_read: mine.map(|m| m.staff_read).unwrap_or(0),
