@@ -58,7 +58,7 @@ string_enum! {
         PostersInStore => "posters_in_store",
         /// Item 11: paper forms for at least the minimum days.
         FormsCover => "forms_cover",
-        /// Item 12: hand-outs with contacts in every store this week.
+        /// Item 12: hand-outs with contacts in every store over the last seven days.
         ContactsCollected => "contacts_collected",
         /// Item 17б: certificates a week ahead.
         CertificatesWeekAhead => "certificates_week_ahead",
@@ -319,8 +319,8 @@ pub const TEMPLATE: &[BuiltinItem] = &[
         "12",
         "Сотрудники партнёра собирают контактные данные участников",
         "The partner's staff collect the participants' contacts",
-        S::Weekly,
-        0,
+        S::AtStart,
+        7,
         Some(A::ContactsCollected),
     ),
     partner_item(
@@ -998,7 +998,15 @@ mod tests {
         let once = p.iter().find(|t| t.item_id == 3).expect("once");
         assert_eq!(once.due_on, d(2026, 11, 11));
         // The campaign's last week: a Friday check day is the last day.
-        let last = plan(9, &campaign(), &items[..1], &[], &[], Week::of(d(2027, 1, 1)), 5);
+        let last = plan(
+            9,
+            &campaign(),
+            &items[..1],
+            &[],
+            &[],
+            Week::of(d(2027, 1, 1)),
+            5,
+        );
         assert_eq!(last.len(), 3, "never beyond the campaign's last week");
         assert_eq!(last[2].due_on, d(2026, 12, 4));
         // Planning again gives the same keys.

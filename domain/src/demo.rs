@@ -243,10 +243,10 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         },
     )
     .await?;
-    // 100 paper participant forms printed for each store.
+    // 100 paper participant forms printed for each store before the start.
     for (store_id, _, _) in &store_ids {
         crate::ops::certificates::create_form_batch(
-            db,
+            &at(db, 15, 12),
             &sys,
             CampaignId(campaign.id),
             Some(StoreId(*store_id)),
@@ -258,6 +258,15 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         db,
         CampaignId(campaign.id),
         &employees,
+        UserId(receptionist.id),
+    )
+    .await?;
+    checklist(
+        db,
+        CampaignId(campaign.id),
+        &store_ids.iter().map(|s| s.0).collect::<Vec<_>>(),
+        &employees,
+        UserId(marketer.id),
         UserId(receptionist.id),
     )
     .await?;
@@ -424,4 +433,266 @@ async fn activity(
         }
     }
     Ok(())
+}
+
+/// The same database seen from a moment in the past (the demo's history happened then).
+fn at(db: &Db, days_ago: i64, hour: u32) -> Db {
+    let mut past = db.clone();
+    let day = db.clock.today() - Duration::days(days_ago);
+    let t = db.clock.day_start(day) + Duration::hours(i64::from(hour));
+    past.clock = crate::clock::Clock::starting_at(t);
+    past.clock.set_zone(db.clock.zone());
+    past
+}
+
+/// Two weeks of the checklist: the regulations written and read, materials delivered and
+/// counted, the clinic briefed, the partners' mailings, the weekly routine of past weeks done,
+/// a store asking for more certificates, a photo of a poster on the wall.
+async fn checklist(
+    db: &Db,
+    campaign: CampaignId,
+    stores: &[i64],
+    employees: &[(i64, &str, i64)],
+    marketer: UserId,
+    receptionist: UserId,
+) -> Result<(), DomainError> {
+    use crate::checklist::{BriefingInput, TaskFilter, TaskUpdate};
+    use crate::ledger::{CountInput, MovementInput, StockRequestInput};
+    use crate::ops::{certificates, checklist, handouts, ledger};
+    use crate::types::Role;
+    let person = |id: UserId, name: &str, role: Role, store: Option<i64>| Actor {
+        user_id: Some(id),
+        name: name.into(),
+        role,
+        store_id: store.map(StoreId),
+        session_id: None,
+    };
+    let anna = person(marketer, "Анна Маркетова", Role::Marketer, None);
+    let elena = person(receptionist, "Елена Регистратурова", Role::Reception, None);
+
+    // Item 1: the regulations, written before the start.
+    let mut texts = certificates::texts(db, &anna, campaign).await?;
+    texts.regulations = "1. Предлагайте подарочный сертификат на 500 ₽ в стоматологию «Белая улыбка» каждому покупателю \
+        от 1 000 ₽.\n2. Запишите имя и мобильный телефон участника и отметьте его согласие — в телефоне или на бумажной \
+        анкете.\n3. Один сертификат в одни руки; выдача только в дни акции.\n4. За каждого участника, пришедшего в клинику, \
+        вы получаете 100 ₽, за лучший результат недели — приз."
+        .into();
+    certificates::save_texts(db, &anna, campaign, &texts).await?;
+
+    // Materials: posters and a copy of the regulations to every store on the first day —
+    // except Лотос в Хамовниках, whose posters are still in the clinic's storeroom.
+    let kinds = ledger::kinds(db, &anna).await?;
+    let kind = |key: &str| {
+        kinds
+            .iter()
+            .find(|k| k.builtin.as_deref() == Some(key))
+            .map(|k| k.id)
+            .unwrap_or(-1)
+    };
+    let (posters, regulations, forms) = (
+        kind(crate::ledger::POSTERS),
+        kind(crate::ledger::REGULATIONS),
+        kind(crate::ledger::FORMS),
+    );
+    let first_day = at(db, 13, 11);
+    for (i, store) in stores.iter().enumerate() {
+        let deliver = |kind_id, quantity: &str, note: &str| MovementInput {
+            store_id: *store,
+            kind_id,
+            movement: "delivered".into(),
+            quantity: quantity.into(),
+            to_store_id: None,
+            note: note.into(),
+        };
+        ledger::record_movement(
+            &first_day,
+            &anna,
+            campaign,
+            &deliver(regulations, "1", "Экземпляр у кассы"),
+        )
+        .await?;
+        if i + 1 < stores.len() {
+            ledger::record_movement(
+                &first_day,
+                &anna,
+                campaign,
+                &deliver(posters, "2", "У входа и у кассы"),
+            )
+            .await?;
+        }
+    }
+    // A week in: a count of the forms at Атлет на Тверской (two went missing).
+    if let (Some(store), Some(e)) = (stores.first(), employees.first()) {
+        let maria = person(UserId(e.0), e.1, Role::StoreStaff, Some(e.2));
+        let level =
+            crate::db::materials::levels(&db.pool, campaign, Some(StoreId(*store)), Some(forms))
+                .await?
+                .first()
+                .map(|l| l.level)
+                .unwrap_or(0);
+        ledger::staff_count(
+            &at(db, 6, 19),
+            &maria,
+            &CountInput {
+                campaign_id: campaign.get(),
+                kind_id: forms,
+                quantity: (level - 2).max(0).to_string(),
+                note: "Пересчитала пачку после смены".into(),
+            },
+        )
+        .await?;
+        // …and yesterday she asked for more certificates: the store runs low.
+        ledger::request_more(
+            &at(db, 1, 18),
+            &maria,
+            &StockRequestInput {
+                campaign_id: campaign.get(),
+                kind_id: None,
+                quantity: "100".into(),
+                note: "Осталось на пару дней, в выходные будет много покупателей".into(),
+            },
+        )
+        .await?;
+    }
+    // Items 3, 6: everybody but the newest employee read the regulations.
+    for e in employees.iter().take(employees.len().saturating_sub(1)) {
+        let staff = person(UserId(e.0), e.1, Role::StoreStaff, Some(e.2));
+        handouts::confirm_regulations(&at(db, 12, 10), &staff, campaign).await?;
+    }
+    // Items 7, 8: reception confirmed its briefing; the doctor was briefed at the morning meeting.
+    checklist::confirm_briefing(&at(db, 14, 9), &elena, campaign).await?;
+    for (doctor, days) in [("Петрова И. В.", 14), ("Смирнов А. Н.", 13)] {
+        checklist::record_briefing(
+            &at(db, days, 9),
+            &anna,
+            campaign,
+            &BriefingInput {
+                doctor: doctor.into(),
+                briefed_on: String::new(),
+                note: "Утренняя планёрка".into(),
+            },
+        )
+        .await?;
+    }
+
+    // The tasks: the partners' mailings, the motivation scheme, past weeks' routine.
+    let all = checklist::campaign_tasks(
+        db,
+        &anna,
+        campaign,
+        &TaskFilter {
+            state: "all".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let this_week = db.clock.this_week().monday;
+    let done = |note: &str, link: &str, reach: &str| TaskUpdate {
+        state: "done".into(),
+        assignee_id: String::new(),
+        note: note.into(),
+        link: link.into(),
+        reach: reach.into(),
+    };
+    for t in &all {
+        let update = match (t.code.as_str(), t.partner_name.as_deref()) {
+            ("5", _) => Some((
+                15,
+                done(
+                    "100 ₽ за каждого пришедшего участника, приз за лучшую неделю",
+                    "",
+                    "",
+                ),
+            )),
+            ("13", Some(p)) if p.contains("Атлет") => Some((
+                10,
+                done(
+                    "SMS по базе клуба",
+                    "https://atlet-fitness.ru/news/belaya-ulybka",
+                    "8400",
+                ),
+            )),
+            ("15", Some(p)) if p.contains("Лепесток") => Some((
+                9,
+                done(
+                    "Баннер на главной странице",
+                    "https://lepestok-cosmetics.ru/akcii/ulybka",
+                    "12300",
+                ),
+            )),
+            ("16", Some(p)) if p.contains("Лотос") => Some((
+                8,
+                done(
+                    "Пост во ВКонтакте",
+                    "https://vk.com/lotos_spa?w=wall-1_2049",
+                    "3100",
+                ),
+            )),
+            ("17а" | "17г" | "17д", _) if t.week_start.is_some_and(|w| w < this_week) => {
+                let days = (this_week - t.week_start.unwrap_or(this_week)).num_days() - 4;
+                let note = match t.code.as_str() {
+                    "17а" => {
+                        "Тайный покупатель в «Атлет в Сокольниках»: об акции рассказали сами, анкету дали"
+                    }
+                    "17г" => "Итоги недели отправлены администраторам магазинов",
+                    _ => "Итоги недели разобраны на планёрке",
+                };
+                Some((days.max(1), done(note, "", "")))
+            }
+            _ => None,
+        };
+        if let Some((days_ago, input)) = update {
+            checklist::update_task(&at(db, days_ago, 17), &anna, t.id, &input).await?;
+        }
+    }
+    // A photo of the poster at Атлет на Тверской, and a word about the store without posters.
+    if let Some(t) = all
+        .iter()
+        .find(|t| t.code == "10" && t.store_id == stores.first().copied())
+    {
+        checklist::add_photo(&at(db, 13, 12), &anna, t.id, poster_photo()).await?;
+        checklist::add_comment(
+            &at(db, 13, 12),
+            &anna,
+            t.id,
+            "Афишка у входа, вторая — у стойки администратора",
+        )
+        .await?;
+    }
+    if let Some(t) = all
+        .iter()
+        .find(|t| t.code == "10" && t.store_id == stores.last().copied())
+    {
+        checklist::add_comment(
+            &at(db, 2, 15),
+            &anna,
+            t.id,
+            "Афишки лежат на складе клиники, отвезти вместе с сертификатами",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A picture for the demo's photo evidence: a poster on a wall, drawn in code.
+fn poster_photo() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(1200, 900, |x, y| {
+        let poster = (380..820).contains(&x) && (120..780).contains(&y);
+        let band = (380..820).contains(&x) && (160..300).contains(&y);
+        let qr = (520..680).contains(&x) && (520..680).contains(&y) && ((x / 20 + y / 20) % 2 == 0);
+        if qr {
+            image::Rgb([20, 20, 20])
+        } else if band {
+            image::Rgb([15, 118, 110])
+        } else if poster {
+            image::Rgb([250, 250, 245])
+        } else {
+            // A wall with a little light falloff.
+            let shade = 200 - ((x as i32 - 600).abs() / 12 + (y as i32 - 450).abs() / 12) as u8;
+            image::Rgb([shade, shade - 12, shade - 30])
+        }
+    });
+    let mut out = Vec::new();
+    let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img);
+    out
 }

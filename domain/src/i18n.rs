@@ -339,7 +339,7 @@ messages! {
     IdempotencyKey => "Ключ повтора", "Idempotency key";
     HappenedAt => "Время выдачи", "Time of hand-out";
     FormSerial => "Номер анкеты", "Form number";
-    NavCheckin => "Приём сертификатов", "Check-in";
+    NavCheckin => "Приём", "Check-in";
     CheckinTitle => "Приём сертификата", "Certificate check-in";
     CheckinHint => "Отсканируйте QR-код сканером или камерой, или введите код и нажмите Enter", "Scan the QR code with a scanner or the camera, or type the code and press Enter";
     CheckButton => "Проверить", "Check";
@@ -432,7 +432,7 @@ messages! {
     CheckCertificatesCover => "магазинов с сертификатами не меньше минимума дней", "stores with certificates for the minimum days";
     CheckPosters => "магазинов с афишками", "stores with posters up";
     CheckFormsCover => "магазинов с анкетами не меньше минимума дней", "stores with forms for the minimum days";
-    CheckContacts => "магазинов с выдачами и контактами на этой неделе", "stores with hand-outs and contacts this week";
+    CheckContacts => "магазинов с выдачами и контактами за 7 дней", "stores with hand-outs and contacts in the last 7 days";
     CheckCertificatesWeek => "магазинов с сертификатами на неделю вперёд", "stores with certificates for a week ahead";
     CheckFormsWeek => "магазинов с анкетами на неделю вперёд", "stores with forms for a week ahead";
     CheckFormsCollected => "магазинов, где анкеты собраны после окончания", "stores whose forms were collected after the end";
@@ -513,10 +513,17 @@ messages! {
     MoveMovedOut => "Передано в другой магазин", "Moved to another store";
     MoveMovedIn => "Получено из другого магазина", "Received from another store";
     Difference => "Разница", "Difference";
+    Who => "Кто", "Who";
+    LeftShort => "осталось", "left";
+    DaysShort => "дн.", "days";
+    EnoughFor => "хватит на", "enough for";
+    DeliverShort => "довезти", "deliver";
+    ByDate => "до", "by";
+    MinimumShort => "минимум", "minimum";
     NoMovements => "Движений пока нет", "No movements yet";
     StoreAtGlance => "Магазин", "Store";
     StaffRead => "Прочли регламент", "Read the regulations";
-    HandoutsThisWeek => "Выдач на этой неделе", "Hand-outs this week";
+    HandoutsThisWeek => "Выдач за 7 дней", "Hand-outs in 7 days";
     StaffStockTitle => "Остатки в магазине", "Stock in the store";
     StaffStockHint => "Пересчитайте, что лежит в магазине, — маркетолог увидит остаток. Если чего-то мало, попросите ещё.", "Count what is in the store: the marketer sees the level. If something runs low, ask for more.";
     CountNow => "Сколько сейчас", "How many now";

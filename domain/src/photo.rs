@@ -36,7 +36,10 @@ pub fn prepare(bytes: &[u8]) -> Result<Prepared, DomainError> {
         return Err(DomainError::field("photo", ErrorCode::PhotoTooLarge));
     }
     let format = image::guess_format(bytes).map_err(|_| not_image())?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
         return Err(not_image());
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -74,8 +77,7 @@ fn shrink(img: DynamicImage) -> Result<Prepared, DomainError> {
     loop {
         for quality in [82u8, 72, 62] {
             let data = encode(&img, quality)?;
-            if data.len() <= TARGET_SIZE || img.width().max(img.height()) <= 480 && quality == 62
-            {
+            if data.len() <= TARGET_SIZE || img.width().max(img.height()) <= 480 && quality == 62 {
                 return Ok(Prepared {
                     width: img.width(),
                     height: img.height(),

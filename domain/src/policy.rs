@@ -111,8 +111,10 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
     match op {
         ViewOverview | ManageCampaigns | ViewClinicFigures | ManageCosts | ManagePartners
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
-        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants | ViewChecklist
-        | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings => MARKETER,
+        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants
+        | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings => {
+            MARKETER
+        }
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
         StaffHome | ConfirmRegulations | ReportStock => &[StoreStaff],

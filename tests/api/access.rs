@@ -55,6 +55,8 @@ struct Seed {
     store_in: i64,
     code: String,
     form_batch: i64,
+    /// A checklist task of the campaign.
+    task: i64,
 }
 
 async fn seed(app: &TestApp) -> Seed {
@@ -133,12 +135,17 @@ async fn seed(app: &TestApp) -> Seed {
         .code
         .clone();
     let _ = b;
+    let task: i64 = sqlx::query_scalar("SELECT MIN(id) FROM tasks")
+        .fetch_one(&db.pool)
+        .await
+        .expect("a task");
     Seed {
         campaign: campaign.id,
         partner_in: p1.id,
         store_in: a.id,
         code,
         form_batch: form_batch.id,
+        task,
     }
 }
 
@@ -183,6 +190,15 @@ fn page_table(s: &Seed) -> Vec<(&'static str, String, &'static str)> {
             format!("/campaigns/{c}/stock"),
             "nynnnn",
         ),
+        (
+            "/campaigns/:id/stores/:store",
+            format!("/campaigns/{c}/stores/{}", s.store_in),
+            "nynnnn",
+        ),
+        ("/stock", "/stock".into(), "nnnyyn"),
+        ("/tasks", "/tasks".into(), "nynnnn"),
+        ("/tasks/:id", format!("/tasks/{}", s.task), "nynnnn"),
+        ("/checklist", "/checklist".into(), "nynnnn"),
         ("/handout", "/handout".into(), "nnnyyn"),
         ("/checkin", "/checkin".into(), "nyynnn"),
         ("/partners", "/partners".into(), "nynnnn"),
@@ -273,6 +289,79 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
         ),
         (AcceptInvite::PATH, vec![("token", "nope".into())], "pppppp"),
         (Overview::PATH, none(), "nynnnn"),
+        (GetAttention::PATH, none(), "nyyyyy"),
+        (ListTasks::PATH, vec![("state", "open".into())], "nynnnn"),
+        (GetTask::PATH, id(&s.task.to_string()), "nynnnn"),
+        (
+            SaveTask::PATH,
+            vec![("id", s.task.to_string()), ("state", "finished".into())],
+            "nynnnn",
+        ),
+        (
+            AddTaskComment::PATH,
+            vec![("id", s.task.to_string()), ("body", String::new())],
+            "nynnnn",
+        ),
+        (ChecklistTemplate::PATH, none(), "nynnnn"),
+        (
+            SaveChecklistItem::PATH,
+            vec![
+                ("code", String::new()),
+                ("title", String::new()),
+                ("schedule", String::new()),
+                ("role", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (GetStockBoard::PATH, campaign(), "nynnnn"),
+        (
+            RecordMovement::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("store_id", s.store_in.to_string()),
+                ("kind_id", "1".into()),
+                ("movement", "delivered".into()),
+                ("quantity", String::new()),
+            ],
+            "nynnnn",
+        ),
+        (
+            StoreOverview::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("store_id", s.store_in.to_string()),
+            ],
+            "nynnnn",
+        ),
+        (MyStock::PATH, none(), "nnnyyn"),
+        (
+            CountStock::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("kind_id", "1".into()),
+                ("quantity", String::new()),
+            ],
+            "nnnynn",
+        ),
+        (
+            RequestStock::PATH,
+            vec![("campaign_id", c.clone()), ("quantity", "много".into())],
+            "nnnynn",
+        ),
+        (MaterialKinds::PATH, none(), "nynyyn"),
+        (
+            SaveMaterialKind::PATH,
+            vec![("name", String::new())],
+            "nynnnn",
+        ),
+        (DoctorBriefings::PATH, campaign(), "nynnnn"),
+        (
+            RecordDoctorBriefing::PATH,
+            vec![("campaign_id", c.clone()), ("doctor", String::new())],
+            "nynnnn",
+        ),
+        (ReceptionBriefings::PATH, none(), "nyyyyy"),
+        (ConfirmBriefing::PATH, campaign(), "nnynnn"),
         (ShopperHome::PATH, none(), "nyyyyy"),
         (ListCampaigns::PATH, none(), "nyyyyy"),
         (GetCampaign::PATH, id(&c), "nyyyny"),
@@ -507,7 +596,7 @@ fn api_table(
     &'static str,
 )> {
     let c = s.campaign;
-    let (a, p1, code) = (s.store_in, s.partner_in, s.code.clone());
+    let (a, p1, code, t) = (s.store_in, s.partner_in, s.code.clone(), s.task);
     let campaign_body = json!({"name": "", "start_date": "", "end_date": "", "valid_until": ""});
     vec![
         (
@@ -854,6 +943,177 @@ fn api_table(
             "/handout-conflicts/999999/resolve".into(),
             Some(json!({"resolution": ""})),
             "nynnnn",
+        ),
+        // ---- the checklist ----
+        (
+            "get",
+            "/api/v1/attention",
+            "/attention".into(),
+            None,
+            "nynnnn",
+        ),
+        ("get", "/api/v1/tasks", "/tasks".into(), None, "nynnnn"),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/tasks",
+            format!("/campaigns/{c}/tasks"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/tasks/{id}",
+            format!("/tasks/{t}"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/tasks/{id}",
+            format!("/tasks/{t}"),
+            Some(json!({"state": "finished"})),
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/tasks/{id}/comments",
+            format!("/tasks/{t}/comments"),
+            Some(json!({"body": ""})),
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/tasks/{id}/photos",
+            format!("/tasks/{t}/photos"),
+            Some(json!({"not": "a photo"})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/task-photos/{id}",
+            "/task-photos/999999".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/checklist",
+            "/checklist".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/checklist",
+            "/checklist".into(),
+            Some(json!({"code": "", "title": "", "schedule": "", "role": ""})),
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/checklist/{id}",
+            "/checklist/1".into(),
+            Some(json!({"code": "", "title": "", "schedule": "", "role": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/stores/{store}/overview",
+            format!("/campaigns/{c}/stores/{a}/overview"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/doctor-briefings",
+            format!("/campaigns/{c}/doctor-briefings"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/doctor-briefings",
+            format!("/campaigns/{c}/doctor-briefings"),
+            Some(json!({"doctor": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/briefings",
+            "/briefings".into(),
+            None,
+            "nnynnn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/briefing",
+            format!("/campaigns/{c}/briefing"),
+            None,
+            "nnynnn",
+        ),
+        // ---- materials ----
+        (
+            "get",
+            "/api/v1/materials",
+            "/materials".into(),
+            None,
+            "nynyyn",
+        ),
+        (
+            "post",
+            "/api/v1/materials",
+            "/materials".into(),
+            Some(json!({"name": ""})),
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/materials/{id}",
+            "/materials/1".into(),
+            Some(json!({"name": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/stock-board",
+            format!("/campaigns/{c}/stock-board"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/movements",
+            format!("/campaigns/{c}/movements"),
+            None,
+            "nynynn",
+        ),
+        (
+            "post",
+            "/api/v1/campaigns/{id}/movements",
+            format!("/campaigns/{c}/movements"),
+            Some(json!({"store_id": a, "kind_id": 1, "movement": "delivered", "quantity": ""})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/my-store/stock",
+            "/my-store/stock".into(),
+            None,
+            "nnnyyn",
+        ),
+        (
+            "post",
+            "/api/v1/my-store/counts",
+            "/my-store/counts".into(),
+            Some(json!({"campaign_id": c, "kind_id": 1, "quantity": ""})),
+            "nnnynn",
+        ),
+        (
+            "post",
+            "/api/v1/my-store/requests",
+            "/my-store/requests".into(),
+            Some(json!({"campaign_id": c, "quantity": "много"})),
+            "nnnynn",
         ),
     ]
 }

@@ -24,7 +24,7 @@ test('the demo marketer signs in, creates a store and sees it listed after hydra
     await page.getByRole('heading', { name: 'Обзор акций' }).waitFor();
     await screenshot(page, 'marketer-home');
 
-    await page.getByRole('link', { name: 'Партнёры и магазины' }).click();
+    await page.getByRole('link', { name: 'Партнёры', exact: true }).click();
     await page.getByRole('link', { name: /Атлет/ }).first().click();
     await page.waitForURL(/\/partners\/\d+$/);
     await hydrated(page);

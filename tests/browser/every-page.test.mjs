@@ -110,17 +110,24 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
     };
 
     const participants = await (await m.request.get(`${server.url}/api/v1/participants`)).json();
+    const tasks = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/tasks?state=all`)).json();
+    const posterTask = tasks.find((t) => t.code === '10' && t.store_id === store.id);
+    const briefingTask = tasks.find((t) => t.code === '7');
+    const partnerTask = tasks.find((t) => t.code === '13');
     weights.marketer = await visitAll(marketer, 'marketer', [
       '/', '/campaigns', `/campaigns/${campaign.id}`, `/campaigns/${campaign.id}/certificates`,
       `/campaigns/${campaign.id}/stock`, `/campaigns/${campaign.id}/stock?sort=store`,
       '/checkin', '/partners', `/partners/${partners[0].id}`, '/people', '/settings',
       '/participants', `/participants?q=${encodeURIComponent(participants[0].name.split(' ')[0])}`,
       `/participants/${participants[0].id}`,
+      '/tasks', '/tasks?state=all', `/tasks?campaign=${campaign.id}&state=done`, '/checklist',
+      `/tasks/${posterTask.id}`, `/tasks/${briefingTask.id}`, `/tasks/${partnerTask.id}`,
+      `/campaigns/${campaign.id}/stores/${store.id}`,
     ]);
 
     const pages = {
       reception: ['/', '/checkin'],
-      store_staff: ['/', '/handout'],
+      store_staff: ['/', '/handout', '/stock'],
       mystery_shopper: ['/'],
     };
     for (const [role, paths] of Object.entries(pages)) {

@@ -29,20 +29,42 @@ pub fn typing_hint(text: &str) -> Option<Msg> {
 
 #[component]
 pub fn CheckinPage() -> impl IntoView {
+    let briefings = BriefingData::new();
     view! {
         <Layout title=Msg::CheckinTitle>
-            <BriefingBanner/>
+            <BriefingBanner data=briefings/>
             <CheckinPanel/>
         </Layout>
+    }
+}
+
+/// The briefing's resources, created by the page itself (outside the layout's suspense) so
+/// that hydration finds them where the server rendered them.
+#[derive(Clone, Copy)]
+pub struct BriefingData {
+    confirm: ServerAction<ConfirmBriefing>,
+    list: Resource<Result<Vec<domain::checklist::ReceptionBriefing>, crate::error::AppError>>,
+}
+
+impl BriefingData {
+    pub fn new() -> Self {
+        let confirm = ServerAction::<ConfirmBriefing>::new();
+        let list = Resource::new(move || confirm.version().get(), |_| reception_briefings());
+        BriefingData { confirm, list }
+    }
+}
+
+impl Default for BriefingData {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 /// Reception's briefing on each running campaign it has not confirmed yet (checklist items
 /// 7–8): what a participant brings, what to do, and to offer treatment; one tap confirms.
 #[component]
-pub fn BriefingBanner() -> impl IntoView {
-    let confirm = ServerAction::<ConfirmBriefing>::new();
-    let list = Resource::new(move || confirm.version().get(), |_| reception_briefings());
+pub fn BriefingBanner(data: BriefingData) -> impl IntoView {
+    let BriefingData { confirm, list } = data;
     let lang = use_lang();
     view! {
         <Suspense fallback=|| ()>

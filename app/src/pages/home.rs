@@ -17,6 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let staff = crate::pages::staff::StaffData::new();
     // Created here, outside the Suspense, so hydration finds it where the server rendered it.
     let shopper = Resource::new(|| (), |_| shopper_home());
+    let briefings = crate::pages::checkin::BriefingData::new();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -29,7 +30,7 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::Reception => view! {
                         <Layout title=Msg::CheckinTitle>
-                            <crate::pages::checkin::BriefingBanner/>
+                            <crate::pages::checkin::BriefingBanner data=briefings/>
                             <crate::pages::checkin::CheckinPanel/>
                         </Layout>
                     }.into_any(),

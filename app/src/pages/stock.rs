@@ -11,8 +11,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::{ErrorBox, Field, FormError, Layout, TelLink, action_error, action_ok};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    CountStock, RecordMovement, RequestStock, SaveMaterialKind, get_campaign, my_stock,
-    get_stock_board, store_overview,
+    CountStock, RecordMovement, RequestStock, SaveMaterialKind, get_campaign, get_stock_board,
+    my_stock, store_overview,
 };
 
 fn only_form_level(e: Signal<Option<DomainError>>) -> Signal<Option<DomainError>> {
@@ -303,7 +303,7 @@ pub fn StoreViewPage() -> impl IntoView {
                                         <thead><tr>
                                             <th>{t(Msg::Date)}</th><th>{t(Msg::Material)}</th><th>{t(Msg::Movement)}</th>
                                             <th class="num">{t(Msg::Quantity)}</th><th class="num">{t(Msg::Difference)}</th><th class="num">{t(Msg::Level)}</th>
-                                            <th>{t(Msg::By)}</th><th>{t(Msg::Note)}</th>
+                                            <th>{t(Msg::Who)}</th><th>{t(Msg::Note)}</th>
                                         </tr></thead>
                                         <tbody>
                                             {v.history.into_iter().map(|m| view! {

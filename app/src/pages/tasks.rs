@@ -51,7 +51,7 @@ fn evidence_text(task: &Task, lang: Lang) -> Option<String> {
 }
 
 /// One task in a list: number, title, where, due, state, what the check sees.
-pub fn task_row(task: Task, lang: Lang) -> impl IntoView {
+pub fn task_row(task: Task, lang: Lang) -> AnyView {
     let state_class = match (task.state, task.overdue) {
         (_, true) => "task-overdue",
         (TaskState::Open, _) => "task-open",
@@ -75,6 +75,7 @@ pub fn task_row(task: Task, lang: Lang) -> impl IntoView {
             {evidence.map(|e| view! { <span class=if passed { "evidence evidence-ok" } else { "evidence" }>{e}</span> })}
         </li>
     }
+    .into_any()
 }
 
 /// The marketer's home: what needs attention today.
@@ -97,13 +98,13 @@ pub fn AttentionPanel(a: Attention) -> impl IntoView {
                     <ul class="tasks">{a.overdue.into_iter().map(|t| task_row(t, lang)).collect_view()}</ul>
                     {(more > 0).then(|| view! { <a href="/tasks">{t(Msg::AndMore)}" "{more}</a> })}
                 </div>
-            })}
+            }.into_any())}
             {(!a.requests.is_empty()).then(|| view! {
                 <div class="card stack" id="requests">
                     <h3>{t(Msg::StoreRequests)}</h3>
                     <ul class="tasks">{a.requests.into_iter().map(|t| task_row(t, lang)).collect_view()}</ul>
                 </div>
-            })}
+            }.into_any())}
             {(!a.stock_alerts.is_empty()).then(|| view! {
                 <div class="card stack" id="stock-alerts">
                     <h3>{t(Msg::StockAlerts)}</h3>
@@ -114,12 +115,13 @@ pub fn AttentionPanel(a: Attention) -> impl IntoView {
                                 (_, Some(m), _) => m,
                                 (_, None, _) => Msg::Certificates.text(lang).to_owned(),
                             };
+                            let left = format!("{} {}", Msg::LeftShort.text(lang), s.on_hand);
                             let detail = match (s.days_of_cover_x10, s.minimum) {
-                                (_, Some(min)) => format!("{} {} / {} {min}", s.on_hand, Msg::OnHand.text(lang), Msg::PerStoreMin.text(lang)),
-                                (Some(d), None) => format!("{} {} · {},{} {}", s.on_hand, Msg::OnHand.text(lang), d / 10, d % 10, Msg::DaysOfCover.text(lang)),
-                                (None, None) => format!("{} {}", s.on_hand, Msg::OnHand.text(lang)),
+                                (_, Some(min)) => format!("{left} ({} {min})", Msg::MinimumShort.text(lang)),
+                                (Some(d), None) => format!("{left}, {} {},{} {}", Msg::EnoughFor.text(lang), d / 10, d % 10, Msg::DaysShort.text(lang)),
+                                (None, None) => left,
                             };
-                            let deliver = s.deliver.map(|d| format!(" — {} {} · {}", Msg::DeliverBy.text(lang), d.count, format::date(d.by, lang)));
+                            let deliver = s.deliver.map(|d| format!("; {} {} {} {}", Msg::DeliverShort.text(lang), d.count, Msg::ByDate.text(lang), format::date(d.by, lang)));
                             view! {
                                 <li>
                                     <a href=format!("/campaigns/{}/stores/{}", s.campaign_id, s.store_id)><strong>{s.store_name}</strong></a>
@@ -129,13 +131,13 @@ pub fn AttentionPanel(a: Attention) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </div>
-            })}
+            }.into_any())}
             {(!a.this_week.is_empty()).then(|| view! {
                 <div class="card stack" id="this-week">
                     <h3>{t(Msg::DueThisWeek)}</h3>
                     <ul class="tasks">{a.this_week.into_iter().map(|t| task_row(t, lang)).collect_view()}</ul>
                 </div>
-            })}
+            }.into_any())}
             {a.routines.into_iter().filter(|r| r.routine.total > 0).map(|r| view! {
                 <div class="card stack routine">
                     <h3>{t(Msg::WeekRoutine)}": "{r.campaign_name.clone()}" — "{r.routine.done}" "{t(Msg::OfTotal)}" "{r.routine.total}</h3>
@@ -148,7 +150,7 @@ pub fn AttentionPanel(a: Attention) -> impl IntoView {
                     </ul>
                     <a href=format!("/tasks?campaign={}", r.campaign_id)>{t(Msg::AllTasks)}</a>
                 </div>
-            }).collect_view()}
+            }.into_any()).collect_view()}
             {(!a.conflicts.is_empty()).then(|| view! {
                 <div class="card stack">
                     <h3>{t(Msg::ConflictsToResolve)}</h3>
@@ -158,7 +160,7 @@ pub fn AttentionPanel(a: Attention) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </div>
-            })}
+            }.into_any())}
         </section>
     }
 }
@@ -301,7 +303,8 @@ fn TaskView(
     let brief_error = action_error(brief);
     let id = task.id;
     let evidence = evidence_text(&task, lang);
-    let auto_done = task.state == TaskState::Done && task.done_by_name.as_deref() == Some("Sarafan");
+    let auto_done =
+        task.state == TaskState::Done && task.done_by_name.as_deref() == Some("Sarafan");
     let proof_hint = match task.proof {
         Proof::None => None,
         Proof::LinkOrPhoto => Some(Msg::ProofLinkOrPhoto),
@@ -392,7 +395,7 @@ fn TaskView(
                     <button type="submit" class="btn">{t(Msg::Add)}</button>
                 </ActionForm>
             </section>
-        })}
+        }.into_any())}
         <section class="card stack" id="photos">
             <h2>{t(Msg::Photos)}" ("{d.photos.len()}")"</h2>
             <div class="photos">
@@ -467,7 +470,10 @@ fn ItemForm(item: Option<ChecklistItem>, action: ServerAction<SaveChecklistItem>
     let error = action_error(action);
     let i = item.clone();
     let v = move |f: fn(&ChecklistItem) -> String| i.as_ref().map(f).unwrap_or_default();
-    let schedule = item.as_ref().map(|i| i.schedule).unwrap_or(Schedule::AtStart);
+    let schedule = item
+        .as_ref()
+        .map(|i| i.schedule)
+        .unwrap_or(Schedule::AtStart);
     let role = item.as_ref().map(|i| i.role).unwrap_or(Role::Marketer);
     let proof = item.as_ref().map(|i| i.proof).unwrap_or(Proof::None);
     let active = item.as_ref().is_none_or(|i| i.active);

@@ -35,7 +35,13 @@ pub async fn save_settings(
         time_zone,
         currency: "RUB".into(),
         // An unreadable choice fails the range check, naming the field.
-        weekly_check_day: weekly_check_day.trim().parse().unwrap_or(if weekly_check_day.trim().is_empty() { 1 } else { 0 }),
+        weekly_check_day: weekly_check_day.trim().parse().unwrap_or(
+            if weekly_check_day.trim().is_empty() {
+                1
+            } else {
+                0
+            },
+        ),
     };
     with_actor!(|st, a| ops::settings::update(&st.db, &a, &input).await)
 }

@@ -38,7 +38,10 @@ impl From<KindRow> for MaterialKind {
 }
 
 /// Adds the built-in kinds that are missing (safe from several instances at once).
-pub async fn ensure_builtin_kinds(pool: &sqlx::AnyPool, at: DateTime<Utc>) -> Result<(), DomainError> {
+pub async fn ensure_builtin_kinds(
+    pool: &sqlx::AnyPool,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
     for (key, name, name_en, min) in BUILTIN_KINDS {
         sqlx::query(
             "INSERT INTO material_kinds (builtin, name, name_en, per_store_min, created_at) VALUES ($1, $2, $3, $4, $5)

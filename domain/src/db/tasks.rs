@@ -15,7 +15,10 @@ use crate::ids::{CampaignId, StoreId};
 
 /// Adds the seed's points that are missing and keeps their automatic checks current (the
 /// texts, schedule and role stay as the clinic edited them). Safe from several instances.
-pub async fn ensure_builtin_items(pool: &sqlx::AnyPool, at: DateTime<Utc>) -> Result<(), DomainError> {
+pub async fn ensure_builtin_items(
+    pool: &sqlx::AnyPool,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
     for (i, it) in TEMPLATE.iter().enumerate() {
         sqlx::query(
             "INSERT INTO checklist_items (builtin, position, code, title, title_en, schedule, offset_days, role, auto_check, proof, updated_at)
@@ -143,7 +146,10 @@ pub async fn update_item<'c>(
 
 /// Open tasks of a point nobody has touched (no note, photo, comment, assignee): removed when
 /// the point's schedule changes, so the new schedule's tasks replace them.
-pub async fn drop_untouched_tasks<'c>(e: impl AnyExecutor<'c>, item: i64) -> Result<u64, DomainError> {
+pub async fn drop_untouched_tasks<'c>(
+    e: impl AnyExecutor<'c>,
+    item: i64,
+) -> Result<u64, DomainError> {
     let r = sqlx::query(
         "DELETE FROM tasks WHERE item_id = $1 AND state = 'open' AND note IS NULL AND assignee_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM task_photos p WHERE p.task_id = tasks.id)
@@ -246,7 +252,10 @@ pub struct NewRequest<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert_request<'c>(e: impl AnyExecutor<'c>, r: &NewRequest<'_>) -> Result<i64, DomainError> {
+pub async fn insert_request<'c>(
+    e: impl AnyExecutor<'c>,
+    r: &NewRequest<'_>,
+) -> Result<i64, DomainError> {
     sqlx::query_scalar(
         "INSERT INTO tasks (campaign_id, task_key, kind, store_id, due_on, note, request_kind_id, request_count, requested_by, created_at, updated_at)
          VALUES ($1, $2, 'request', $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -269,11 +278,13 @@ pub async fn open_requests_of_store<'c>(
     e: impl AnyExecutor<'c>,
     store: StoreId,
 ) -> Result<i64, DomainError> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE store_id = $1 AND kind = 'request' AND state = 'open'")
-        .bind(store)
-        .fetch_one(e)
-        .await
-        .map_err(internal)
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tasks WHERE store_id = $1 AND kind = 'request' AND state = 'open'",
+    )
+    .bind(store)
+    .fetch_one(e)
+    .await
+    .map_err(internal)
 }
 
 // ---------- reading tasks ----------
@@ -406,7 +417,11 @@ pub struct TaskChange<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn update<'c>(e: impl AnyExecutor<'c>, id: i64, c: &TaskChange<'_>) -> Result<bool, DomainError> {
+pub async fn update<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    c: &TaskChange<'_>,
+) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE tasks SET state = $1, assignee_id = $2, note = $3, link = $4, reach = $5,
             manual = CASE WHEN $6 = 1 THEN 1 ELSE manual END,
@@ -467,7 +482,10 @@ pub struct NewPhoto<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert_photo<'c>(e: impl AnyExecutor<'c>, p: &NewPhoto<'_>) -> Result<i64, DomainError> {
+pub async fn insert_photo<'c>(
+    e: impl AnyExecutor<'c>,
+    p: &NewPhoto<'_>,
+) -> Result<i64, DomainError> {
     sqlx::query_scalar(
         "INSERT INTO task_photos (task_id, content_type, width, height, size, original_size, data, uploaded_by, uploader, taken_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -505,7 +523,10 @@ pub struct PhotoInfoRow {
     pub taken_at: String,
 }
 
-pub async fn photos<'c>(e: impl AnyExecutor<'c>, task: i64) -> Result<Vec<PhotoInfoRow>, DomainError> {
+pub async fn photos<'c>(
+    e: impl AnyExecutor<'c>,
+    task: i64,
+) -> Result<Vec<PhotoInfoRow>, DomainError> {
     sqlx::query_as(
         "SELECT id, width, height, size, uploader, taken_at FROM task_photos WHERE task_id = $1 ORDER BY id LIMIT 50",
     )
@@ -569,7 +590,10 @@ pub struct CommentRow {
     pub created_at: String,
 }
 
-pub async fn comments<'c>(e: impl AnyExecutor<'c>, task: i64) -> Result<Vec<CommentRow>, DomainError> {
+pub async fn comments<'c>(
+    e: impl AnyExecutor<'c>,
+    task: i64,
+) -> Result<Vec<CommentRow>, DomainError> {
     sqlx::query_as(
         "SELECT id, author, body, created_at FROM task_comments WHERE task_id = $1 ORDER BY id LIMIT 200",
     )
@@ -612,7 +636,10 @@ pub struct BriefingRow {
     pub note: Option<String>,
 }
 
-pub async fn briefings<'c>(e: impl AnyExecutor<'c>, campaign: CampaignId) -> Result<Vec<BriefingRow>, DomainError> {
+pub async fn briefings<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<BriefingRow>, DomainError> {
     sqlx::query_as(
         "SELECT id, doctor, briefed_on, note FROM doctor_briefings WHERE campaign_id = $1 ORDER BY briefed_on DESC, id DESC LIMIT 500",
     )
@@ -625,7 +652,10 @@ pub async fn briefings<'c>(e: impl AnyExecutor<'c>, campaign: CampaignId) -> Res
 // ---------- the campaign's shape ----------
 
 /// The stores of the campaign's partners.
-pub async fn campaign_stores<'c>(e: impl AnyExecutor<'c>, campaign: CampaignId) -> Result<Vec<(i64, String)>, DomainError> {
+pub async fn campaign_stores<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<(i64, String)>, DomainError> {
     sqlx::query_as(
         "SELECT s.id, s.name FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id AND cp.campaign_id = $1
          ORDER BY s.id LIMIT 5000",
@@ -637,7 +667,9 @@ pub async fn campaign_stores<'c>(e: impl AnyExecutor<'c>, campaign: CampaignId) 
 }
 
 /// Open refused uploads per campaign.
-pub async fn open_conflicts<'c>(e: impl AnyExecutor<'c>) -> Result<Vec<(i64, String, i64)>, DomainError> {
+pub async fn open_conflicts<'c>(
+    e: impl AnyExecutor<'c>,
+) -> Result<Vec<(i64, String, i64)>, DomainError> {
     sqlx::query_as(
         "SELECT c.id, c.name, COUNT(*) FROM handout_conflicts h JOIN campaigns c ON c.id = h.campaign_id
          WHERE h.resolved_at IS NULL GROUP BY c.id, c.name ORDER BY c.id LIMIT 100",

@@ -95,7 +95,9 @@ impl ItemInput {
             c.take(small_number("position", &self.position, 0, 100_000).map(Some))
         };
         c.finish()?;
-        match (code, title, title_en, schedule, offset, role, proof, position) {
+        match (
+            code, title, title_en, schedule, offset, role, proof, position,
+        ) {
             (
                 Some(code),
                 Some(title),
@@ -317,7 +319,8 @@ struct Facts {
 async fn facts(db: &Db, c: &Campaign) -> Result<Facts, DomainError> {
     let campaign = CampaignId(c.id);
     let today = db.clock.today();
-    let week_start = db.clock.day_start(db.clock.this_week().monday);
+    // "This week" for the hand-outs of item 12: the seven days up to now.
+    let week_start = db.now() - Duration::days(7);
     let texts = db::campaigns::texts(&db.pool, campaign)
         .await?
         .unwrap_or_default();
@@ -375,7 +378,8 @@ fn per_store(check: AutoCheck, f: &Facts) -> Vec<(i64, String, bool, String)> {
             .map(|s| s.store_name.clone())
             .unwrap_or_default()
     };
-    let level = |store: i64, key: &str| f.levels.get(&(store, key.to_owned())).copied().unwrap_or(0);
+    let level =
+        |store: i64, key: &str| f.levels.get(&(store, key.to_owned())).copied().unwrap_or(0);
     let min = |key: &str| f.minimum.get(key).copied().unwrap_or(1).max(1);
     match check {
         AutoCheck::RegulationsInStore => f
@@ -507,7 +511,9 @@ fn per_store(check: AutoCheck, f: &Facts) -> Vec<(i64, String, bool, String)> {
 /// What a check sees for the campaign, or for one store of it.
 fn evaluate(check: AutoCheck, store: Option<i64>, f: &Facts) -> Evidence {
     let rows: Vec<(String, bool, String)> = match check {
-        AutoCheck::RegulationsWritten => vec![(String::new(), f.regulations_written, String::new())],
+        AutoCheck::RegulationsWritten => {
+            vec![(String::new(), f.regulations_written, String::new())]
+        }
         AutoCheck::ClinicBriefed => {
             let mut rows: Vec<_> = f
                 .reception
@@ -596,8 +602,13 @@ async fn run_checks(
         for (id, e) in &close {
             let json = serde_json::to_string(e).unwrap_or_default();
             if db::tasks::auto_close(&mut *w.tx, *id, &json, AUTO_ACTOR, w.at).await? {
-                w.audit("auto_done", "task", Some(*id), serde_json::json!({ "evidence": e }))
-                    .await?;
+                w.audit(
+                    "auto_done",
+                    "task",
+                    Some(*id),
+                    serde_json::json!({ "evidence": e }),
+                )
+                .await?;
             }
         }
         w.commit().await?;
@@ -637,7 +648,10 @@ fn task_of(db: &Db, r: db::tasks::TaskRow, today: NaiveDate, live: Option<&Evide
         store_name: r.store_name,
         partner_id: r.partner_id,
         partner_name: r.partner_name,
-        week_start: r.week_start.as_deref().and_then(|w| db::stored_date(w).ok()),
+        week_start: r
+            .week_start
+            .as_deref()
+            .and_then(|w| db::stored_date(w).ok()),
         due_on: due,
         overdue: state == TaskState::Open && due < today,
         state,
@@ -821,12 +835,14 @@ pub async fn update_task(
     let mut c = Check::new();
     let state = c.take(TaskState::parse("state", &input.state));
     let note = c.take(optional_text("note", &input.note, 2000));
-    let link = c.take(optional_text("link", &input.link, 500).and_then(|l| match l {
-        Some(l) if !(l.starts_with("https://") || l.starts_with("http://")) => {
-            Err(FieldError::new("link", ErrorCode::InvalidChoice))
-        }
-        l => Ok(l),
-    }));
+    let link = c.take(
+        optional_text("link", &input.link, 500).and_then(|l| match l {
+            Some(l) if !(l.starts_with("https://") || l.starts_with("http://")) => {
+                Err(FieldError::new("link", ErrorCode::InvalidChoice))
+            }
+            l => Ok(l),
+        }),
+    );
     let reach = if input.reach.trim().is_empty() {
         Some(None)
     } else {
@@ -852,7 +868,11 @@ pub async fn update_task(
     };
     let row = task_row(db, id).await?;
     if let Some(a) = assignee {
-        if !db::tasks::assignees(&db.pool).await?.iter().any(|p| p.0 == a) {
+        if !db::tasks::assignees(&db.pool)
+            .await?
+            .iter()
+            .any(|p| p.0 == a)
+        {
             return Err(DomainError::field("assignee_id", ErrorCode::InvalidChoice));
         }
     }
@@ -894,11 +914,7 @@ pub async fn update_task(
         link: link.as_deref(),
         reach,
         manual: !closing && was_closed,
-        done_by: if closing && was_closed {
-            None
-        } else {
-            done_by
-        },
+        done_by: if closing && was_closed { None } else { done_by },
         done_by_name: done_by_name.as_deref(),
         done_at,
         at: w.at,
@@ -938,8 +954,13 @@ pub async fn add_comment(
         w.at,
     )
     .await?;
-    w.audit("comment", "task", Some(id), serde_json::json!({ "comment_id": cid }))
-        .await?;
+    w.audit(
+        "comment",
+        "task",
+        Some(id),
+        serde_json::json!({ "comment_id": cid }),
+    )
+    .await?;
     let at = w.at;
     w.commit().await?;
     Ok(TaskComment {
@@ -1075,7 +1096,10 @@ pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError>
         .collect();
     let mut routines = Vec::new();
     let mut stock_alerts = Vec::new();
-    for c in running.iter().filter(|c| c.status == CampaignStatus::Active) {
+    for c in running
+        .iter()
+        .filter(|c| c.status == CampaignStatus::Active)
+    {
         let id = CampaignId(c.id);
         let week_tasks = db::tasks::list(
             &db.pool,
@@ -1125,11 +1149,7 @@ async fn alerts(db: &Db, c: &Campaign) -> Result<Vec<StockAlert>, DomainError> {
     let board = super::ledger::board(db, &Actor::system(), CampaignId(c.id)).await?;
     let mut out = Vec::new();
     for r in &board.rows {
-        let mut push = |material: Option<(&str, &str)>,
-                        on_hand,
-                        days,
-                        deliver,
-                        minimum| {
+        let mut push = |material: Option<(&str, &str)>, on_hand, days, deliver, minimum| {
             out.push(StockAlert {
                 campaign_id: c.id,
                 campaign_name: c.name.clone(),
@@ -1212,7 +1232,7 @@ pub async fn store_view(
     )
     .await?;
     let board = super::ledger::board(db, actor, campaign).await?;
-    let week_start = db.clock.day_start(db.clock.this_week().monday);
+    let week_start = db.now() - Duration::days(7);
     let facts = db::checks::stores(&db.pool, campaign, week_start).await?;
     let mine = facts.iter().find(|f| f.store_id == store.get());
     let unread = db::checks::unread_staff(&db.pool, campaign)

@@ -179,7 +179,10 @@ async fn check_movement(
     }
     let store = StoreId(input.store_id);
     if !db::partners::store_in_campaign(&db.pool, store, campaign).await? {
-        return Err(DomainError::field("store_id", ErrorCode::StoreNotInCampaign));
+        return Err(DomainError::field(
+            "store_id",
+            ErrorCode::StoreNotInCampaign,
+        ));
     }
     let to_store = match (movement, input.to_store_id) {
         (Movement::MovedOut, Some(to)) if to != store.get() => {
@@ -215,9 +218,8 @@ async fn write_movement(
 ) -> Result<i64, DomainError> {
     let mut w = db.write(actor).await?;
     let level = |rows: Vec<db::materials::LevelRow>| rows.first().map(|r| r.level).unwrap_or(0);
-    let before = level(
-        db::materials::levels(&mut *w.tx, campaign, Some(v.store), Some(v.kind.id)).await?,
-    );
+    let before =
+        level(db::materials::levels(&mut *w.tx, campaign, Some(v.store), Some(v.kind.id)).await?);
     let (delta, after) = match v.movement {
         Movement::Counted => (v.quantity - before, v.quantity),
         m => (m.delta(v.quantity), before + m.delta(v.quantity)),
@@ -247,7 +249,8 @@ async fn write_movement(
     )
     .await?;
     if let Some(to) = v.to_store {
-        let there = level(db::materials::levels(&mut *w.tx, campaign, Some(to), Some(v.kind.id)).await?);
+        let there =
+            level(db::materials::levels(&mut *w.tx, campaign, Some(to), Some(v.kind.id)).await?);
         db::materials::record(
             &mut w.tx,
             &line(
@@ -425,9 +428,15 @@ fn level_of(db: &Db, r: &db::materials::LevelRow, kind: &MaterialKind) -> Level 
 
 /// The stock board: every store × certificates and forms (with their forecast) and the
 /// level of every other material; the most urgent first.
-pub async fn board(db: &Db, actor: &Actor, campaign: CampaignId) -> Result<StockBoard, DomainError> {
+pub async fn board(
+    db: &Db,
+    actor: &Actor,
+    campaign: CampaignId,
+) -> Result<StockBoard, DomainError> {
     actor.may(Op::ManageCertificates)?;
-    let c = super::campaigns::get_stored(db, actor, campaign).await?.campaign;
+    let c = super::campaigns::get_stored(db, actor, campaign)
+        .await?
+        .campaign;
     let forecast = super::stock::forecast(db, actor, campaign).await?;
     let kinds: Vec<MaterialKind> = db::materials::kinds(&db.pool)
         .await?
@@ -488,8 +497,7 @@ pub async fn staff_stock(db: &Db, actor: &Actor) -> Result<Option<StaffStock>, D
     let store = actor
         .store_id
         .ok_or(DomainError::Refused(ErrorCode::Forbidden))?;
-    let Some((campaign, campaign_name)) =
-        db::handouts::current_campaign(&db.pool, store).await?
+    let Some((campaign, campaign_name)) = db::handouts::current_campaign(&db.pool, store).await?
     else {
         return Ok(None);
     };
@@ -504,7 +512,11 @@ pub async fn staff_stock(db: &Db, actor: &Actor) -> Result<Option<StaffStock>, D
     let rows = db::materials::levels(&db.pool, campaign, Some(store), None).await?;
     let levels = kinds
         .iter()
-        .filter_map(|k| rows.iter().find(|r| r.kind_id == k.id).map(|r| level_of(db, r, k)))
+        .filter_map(|k| {
+            rows.iter()
+                .find(|r| r.kind_id == k.id)
+                .map(|r| level_of(db, r, k))
+        })
         .collect();
     let on_hand = super::stock::forecast(db, actor, campaign)
         .await?

@@ -201,13 +201,11 @@ async fn add_photo(
     match result {
         // A form post from the task page goes back to it, with the error named if any.
         Ok((_, true)) if wants_page => Redirect::to(&format!("/tasks/{id}#photos")).into_response(),
-        Err(e) if wants_page && e.code() != ErrorCode::Forbidden => {
-            Redirect::to(&format!(
-                "/tasks/{id}?photo_error={}#photos",
-                super::code_str(e.code())
-            ))
-            .into_response()
-        }
+        Err(e) if wants_page && e.code() != ErrorCode::Forbidden => Redirect::to(&format!(
+            "/tasks/{id}?photo_error={}#photos",
+            super::code_str(e.code())
+        ))
+        .into_response(),
         Ok((p, _)) => created(p).into_response(),
         Err(e) => ApiError(e, c.lang).into_response(),
     }
