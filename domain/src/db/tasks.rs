@@ -344,6 +344,56 @@ const TASK_SELECT: &str = "
     LEFT JOIN users u ON u.id = t.assignee_id
     LEFT JOIN material_kinds k ON k.id = t.request_kind_id";
 
+/// What the automatic checks need of a task.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct CheckRow {
+    pub id: i64,
+    pub store_id: Option<i64>,
+    pub week_start: Option<String>,
+    pub manual: i64,
+    pub auto_check: Option<String>,
+    pub schedule: Option<String>,
+    pub item_builtin: Option<String>,
+}
+
+impl From<&TaskRow> for CheckRow {
+    fn from(t: &TaskRow) -> CheckRow {
+        CheckRow {
+            id: t.id,
+            store_id: t.store_id,
+            week_start: t.week_start.clone(),
+            manual: t.manual,
+            auto_check: t.auto_check.clone(),
+            schedule: t.schedule.clone(),
+            item_builtin: t.item_builtin.clone(),
+        }
+    }
+}
+
+/// A campaign's open tasks with an automatic check that may be decided now: this week's
+/// routine and the points that are not weekly (optionally of one store).
+pub async fn checkable<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+    week: NaiveDate,
+    store: Option<StoreId>,
+) -> Result<Vec<CheckRow>, DomainError> {
+    sqlx::query_as(
+        "SELECT t.id, t.store_id, t.week_start, t.manual, i.auto_check, i.schedule, i.builtin AS item_builtin
+         FROM tasks t JOIN checklist_items i ON i.id = t.item_id
+         WHERE t.campaign_id = $1 AND t.state = 'open' AND t.kind = 'checklist' AND i.active = 1
+           AND i.auto_check IS NOT NULL AND (t.week_start IS NULL OR t.week_start = $2)
+           AND ($3 = -1 OR t.store_id = $3)
+         LIMIT 20000",
+    )
+    .bind(campaign)
+    .bind(date_str(week))
+    .bind(store.map(StoreId::get).unwrap_or(-1))
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
 /// Which tasks to read.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -353,44 +403,90 @@ pub struct Query {
     pub store: Option<StoreId>,
     /// `open`, `done`, `na`; `None` for all.
     pub state: Option<&'static str>,
+    pub due_from: Option<NaiveDate>,
     pub due_by: Option<NaiveDate>,
     pub week: Option<NaiveDate>,
     pub kind: Option<&'static str>,
+    /// Only tasks an automatic check may decide now: with a check, and of this week (or not
+    /// weekly at all).
+    pub checkable_in_week: Option<NaiveDate>,
     /// Newest first (a store's requests) instead of by due date.
     pub newest_first: bool,
     pub limit: i64,
 }
 
+const TASK_WHERE: &str = "
+    WHERE (t.item_id IS NULL OR i.active = 1)
+      AND ($1 = -1 OR t.campaign_id = $1)
+      AND ($2 = 0 OR c.status <> 'finished')
+      AND ($3 = -1 OR t.store_id = $3)
+      AND ($4 = '' OR t.state = $4)
+      AND ($5 = '' OR t.due_on <= $5)
+      AND ($6 = '' OR t.week_start = $6)
+      AND ($7 = '' OR t.kind = $7)
+      AND ($8 = '' OR t.due_on >= $8)
+      AND ($9 = '' OR (i.auto_check IS NOT NULL AND (t.week_start IS NULL OR t.week_start = $9)))";
+
+fn bind_query<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    q: &Query,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    query
+        .bind(q.campaign.map(CampaignId::get).unwrap_or(-1))
+        .bind(i64::from(q.running_only))
+        .bind(q.store.map(StoreId::get).unwrap_or(-1))
+        .bind(q.state.unwrap_or(""))
+        .bind(q.due_by.map(date_str).unwrap_or_default())
+        .bind(q.week.map(date_str).unwrap_or_default())
+        .bind(q.kind.unwrap_or(""))
+        .bind(q.due_from.map(date_str).unwrap_or_default())
+        .bind(q.checkable_in_week.map(date_str).unwrap_or_default())
+}
+
 pub async fn list<'c>(e: impl AnyExecutor<'c>, q: &Query) -> Result<Vec<TaskRow>, DomainError> {
-    sqlx::query_as(&format!(
+    let order = if q.newest_first {
+        "t.created_at DESC, t.id DESC"
+    } else {
+        "t.due_on, COALESCE(i.position, 0), s.name, p.name, t.id"
+    };
+    // The page of tasks is chosen first, then read with its counts of photos and comments (so
+    // the counts are worked out for the rows shown, not for every row sorted).
+    let sql = format!(
         "{TASK_SELECT}
-         WHERE (t.item_id IS NULL OR i.active = 1)
-           AND ($1 = -1 OR t.campaign_id = $1)
-           AND ($2 = 0 OR c.status <> 'finished')
-           AND ($3 = -1 OR t.store_id = $3)
-           AND ($4 = '' OR t.state = $4)
-           AND ($5 = '' OR t.due_on <= $5)
-           AND ($6 = '' OR t.week_start = $6)
-           AND ($7 = '' OR t.kind = $7)
-         ORDER BY {}
-         LIMIT $8",
-        if q.newest_first {
-            "t.created_at DESC, t.id DESC"
-        } else {
-            "t.due_on, COALESCE(i.position, 0), s.name, p.name, t.id"
-        }
-    ))
-    .bind(q.campaign.map(CampaignId::get).unwrap_or(-1))
-    .bind(i64::from(q.running_only))
-    .bind(q.store.map(StoreId::get).unwrap_or(-1))
-    .bind(q.state.unwrap_or(""))
-    .bind(q.due_by.map(date_str).unwrap_or_default())
-    .bind(q.week.map(date_str).unwrap_or_default())
-    .bind(q.kind.unwrap_or(""))
-    .bind(q.limit.clamp(1, 2000))
-    .fetch_all(e)
-    .await
-    .map_err(internal)
+         WHERE t.id IN (
+            SELECT t.id FROM tasks t
+            JOIN campaigns c ON c.id = t.campaign_id
+            LEFT JOIN checklist_items i ON i.id = t.item_id
+            LEFT JOIN stores s ON s.id = t.store_id
+            LEFT JOIN partners p ON p.id = t.partner_id
+            {TASK_WHERE}
+            ORDER BY {order}
+            LIMIT $10)
+         ORDER BY {order}"
+    );
+    bind_query(sqlx::query_as::<_, TaskRow>(&sql), q)
+        .bind(q.limit.clamp(1, 5000))
+        .fetch_all(e)
+        .await
+        .map_err(internal)
+}
+
+/// How many tasks the query finds (without reading them).
+pub async fn count<'c>(e: impl AnyExecutor<'c>, q: &Query) -> Result<i64, DomainError> {
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM tasks t
+         JOIN campaigns c ON c.id = t.campaign_id
+         LEFT JOIN checklist_items i ON i.id = t.item_id
+         {TASK_WHERE}"
+    );
+    let (n,): (i64,) = bind_query(sqlx::query_as::<_, (i64,)>(&sql), q)
+        .fetch_one(e)
+        .await
+        .map_err(internal)?;
+    Ok(n)
 }
 
 pub async fn get<'c>(e: impl AnyExecutor<'c>, id: i64) -> Result<Option<TaskRow>, DomainError> {
@@ -399,6 +495,39 @@ pub async fn get<'c>(e: impl AnyExecutor<'c>, id: i64) -> Result<Option<TaskRow>
         .fetch_optional(e)
         .await
         .map_err(internal)
+}
+
+/// A week's routine of a campaign: each weekly point with how many of its tasks are closed.
+pub async fn routine<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+    week: NaiveDate,
+) -> Result<Vec<crate::checklist::RoutinePoint>, DomainError> {
+    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT i.code, i.title, i.title_en,
+                CAST(SUM(CASE WHEN t.state <> 'open' THEN 1 ELSE 0 END) AS BIGINT) AS done, COUNT(*) AS total
+         FROM tasks t JOIN checklist_items i ON i.id = t.item_id
+         WHERE t.campaign_id = $1 AND t.week_start = $2 AND t.kind = 'checklist' AND i.active = 1
+         GROUP BY i.id, i.position, i.code, i.title, i.title_en
+         ORDER BY i.position, i.id",
+    )
+    .bind(campaign)
+    .bind(date_str(week))
+    .fetch_all(e)
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(code, title, title_en, done, total)| crate::checklist::RoutinePoint {
+                code,
+                title,
+                title_en,
+                done,
+                total,
+            },
+        )
+        .collect())
 }
 
 // ---------- changing tasks ----------

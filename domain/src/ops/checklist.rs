@@ -11,14 +11,14 @@ use crate::auth::Actor;
 use crate::checklist::{
     self, Attention, AutoCheck, BriefingInput, CampaignRoutine, ChecklistItem, DoctorBriefing,
     Evidence, EvidenceItem, ItemInput, OpenConflicts, PlanCampaign, PlanItem, Proof,
-    ReceptionBriefing, Routine, RoutinePoint, Schedule, StockAlert, StoreView, Task, TaskComment,
-    TaskDetail, TaskFilter, TaskKind, TaskPhoto, TaskState, TaskUpdate,
+    ReceptionBriefing, Routine, Schedule, StockAlert, StoreView, Task, TaskComment, TaskDetail,
+    TaskFilter, TaskKind, TaskPhoto, TaskState, TaskUpdate,
 };
 use crate::db::{self, Db};
 use crate::error::{Check, DomainError, ErrorCode, FieldError};
-use crate::forecast::{StoreForecast, WEEK_AHEAD_DAYS};
+use crate::forecast::WEEK_AHEAD_DAYS;
 use crate::ids::{CampaignId, StoreId};
-use crate::ledger::{FORMS, POSTERS, REGULATIONS};
+use crate::ledger::{FORMS, POSTERS, REGULATIONS, StockBoard};
 use crate::model::Campaign;
 use crate::policy::Op;
 use crate::types::{CampaignStatus, Role, optional_text, required_text};
@@ -302,10 +302,9 @@ async fn live_campaigns(db: &Db) -> Result<Vec<Campaign>, DomainError> {
 
 /// Everything the checks of one campaign read, gathered once.
 struct Facts {
-    today: NaiveDate,
-    end: NaiveDate,
     regulations_written: bool,
-    forecast: Vec<StoreForecast>,
+    /// The stock board's rows: certificates' and forms' forecast, other materials' levels.
+    forecast: Vec<crate::ledger::StoreStockRow>,
     stores: Vec<db::checks::StoreFacts>,
     unread: Vec<(i64, String)>,
     reception: Vec<(String, i64)>,
@@ -316,51 +315,80 @@ struct Facts {
     forms_after_end: Vec<db::materials::FormsAfterEnd>,
 }
 
-async fn facts(db: &Db, c: &Campaign) -> Result<Facts, DomainError> {
+/// Reads what the `needs` checks look at (and nothing else).
+async fn facts(
+    db: &Db,
+    c: &Campaign,
+    board: Option<StockBoard>,
+    needs: &std::collections::HashSet<AutoCheck>,
+) -> Result<Facts, DomainError> {
+    use AutoCheck as A;
     let campaign = CampaignId(c.id);
-    let today = db.clock.today();
+    let any = |checks: &[AutoCheck]| checks.iter().any(|c| needs.contains(c));
     // "This week" for the hand-outs of item 12: the seven days up to now.
     let week_start = db.now() - Duration::days(7);
-    let texts = db::campaigns::texts(&db.pool, campaign)
-        .await?
-        .unwrap_or_default();
-    let kinds = db::materials::kinds(&db.pool).await?;
-    let builtin_of: HashMap<i64, String> = kinds
-        .iter()
-        .filter_map(|k| k.builtin.clone().map(|b| (k.id, b)))
-        .collect();
-    let minimum = kinds
+    let regulations_written = if any(&[A::RegulationsWritten]) {
+        let texts = db::campaigns::texts(&db.pool, campaign)
+            .await?
+            .unwrap_or_default();
+        !texts.regulations.trim().is_empty()
+    } else {
+        false
+    };
+    let board = match board {
+        Some(b) => b,
+        None => super::ledger::board(db, &Actor::system(), campaign).await?,
+    };
+    let mut levels = HashMap::new();
+    for r in &board.rows {
+        for (k, l) in board.kinds.iter().zip(&r.levels) {
+            if let Some(b) = &k.builtin {
+                levels.insert((r.store_id, b.clone()), l.level);
+            }
+        }
+    }
+    let minimum = board
+        .kinds
         .iter()
         .filter_map(|k| k.builtin.clone().map(|b| (b, k.per_store_min)))
         .collect();
-    let levels = db::materials::levels(&db.pool, campaign, None, None)
-        .await?
-        .into_iter()
-        .filter_map(|l| {
-            builtin_of
-                .get(&l.kind_id)
-                .map(|b| ((l.store_id, b.clone()), l.level))
-        })
-        .collect();
-    let forms_kind = kinds
-        .iter()
-        .find(|k| k.is_forms())
-        .map(|k| k.id)
-        .unwrap_or(-1);
     let after_end = db.clock.day_start(c.end_date + Duration::days(1));
+    let per_store = [
+        A::RegulationsInStore,
+        A::StaffReadRegulations,
+        A::StoreAdmins,
+        A::ContactsCollected,
+    ];
     Ok(Facts {
-        today,
-        end: c.end_date,
-        regulations_written: !texts.regulations.trim().is_empty(),
-        forecast: super::stock::forecast(db, &Actor::system(), campaign).await?,
-        stores: db::checks::stores(&db.pool, campaign, week_start).await?,
-        unread: db::checks::unread_staff(&db.pool, campaign).await?,
-        reception: db::checks::reception(&db.pool, campaign).await?,
-        doctors: db::checks::doctor_briefings(&db.pool, campaign).await?,
+        regulations_written,
+        stores: if any(&per_store) {
+            db::checks::stores(&db.pool, campaign, week_start).await?
+        } else {
+            Vec::new()
+        },
+        unread: if any(&[A::StaffReadRegulations]) {
+            db::checks::unread_staff(&db.pool, campaign).await?
+        } else {
+            Vec::new()
+        },
+        reception: if any(&[A::ClinicBriefed]) {
+            db::checks::reception(&db.pool, campaign).await?
+        } else {
+            Vec::new()
+        },
+        doctors: if any(&[A::ClinicBriefed]) {
+            db::checks::doctor_briefings(&db.pool, campaign).await?
+        } else {
+            0
+        },
         levels,
         minimum,
-        forms_after_end: db::materials::forms_after(&db.pool, campaign, forms_kind, after_end)
-            .await?,
+        forms_after_end: if any(&[A::FormsCollected, A::FormsEntered]) {
+            db::materials::forms_after(&db.pool, campaign, board.forms_kind_id, after_end).await?
+        } else {
+            Vec::new()
+        },
+        forecast: board.rows,
     })
 }
 
@@ -372,7 +400,7 @@ fn days(x10: Option<i64>) -> String {
 /// Store by store: (store id, name, passes, figure).
 fn per_store(check: AutoCheck, f: &Facts) -> Vec<(i64, String, bool, String)> {
     let name = |id: i64| {
-        f.stores
+        f.forecast
             .iter()
             .find(|s| s.store_id == id)
             .map(|s| s.store_name.clone())
@@ -551,15 +579,27 @@ fn evaluate(check: AutoCheck, store: Option<i64>, f: &Facts) -> Evidence {
     }
 }
 
-/// May the check decide this task yet? Points about the end wait for the end.
-fn window_open(t: &db::tasks::TaskRow, f: &Facts) -> bool {
+/// May the check decide this task now? Points about the end wait for the end; a week's
+/// routine is judged during its week only (a past week left open stays for a person to
+/// decide: today's stock says nothing about last week's).
+fn window_open(
+    t: &db::tasks::CheckRow,
+    today: NaiveDate,
+    this_week: NaiveDate,
+    end: NaiveDate,
+) -> bool {
+    if let Some(week) = t.week_start.as_deref() {
+        if week != this_week.to_string() {
+            return false;
+        }
+    }
     let after_end = t.schedule.as_deref() == Some(Schedule::AfterEnd.as_str())
         || checklist::counts_from_end(t.item_builtin.as_deref());
     let check_after_end = matches!(
         t.auto_check.as_deref(),
         Some("forms_collected" | "forms_entered")
     );
-    !(after_end || check_after_end) || f.today > f.end
+    !(after_end || check_after_end) || today > end
 }
 
 /// Runs the checks of a campaign's open automatic tasks: closes those that pass (unless a
@@ -567,29 +607,28 @@ fn window_open(t: &db::tasks::TaskRow, f: &Facts) -> bool {
 async fn run_checks(
     db: &Db,
     c: &Campaign,
-    rows: &[db::tasks::TaskRow],
+    rows: &[db::tasks::CheckRow],
+    board: Option<StockBoard>,
 ) -> Result<HashMap<i64, Evidence>, DomainError> {
-    let open: Vec<&db::tasks::TaskRow> = rows
+    let (today, this_week) = (db.clock.today(), db.clock.this_week().monday);
+    let due: Vec<(&db::tasks::CheckRow, AutoCheck)> = rows
         .iter()
-        .filter(|t| t.campaign_id == c.id && t.state == "open" && t.auto_check.is_some())
+        .filter(|t| window_open(t, today, this_week, c.end_date))
+        .filter_map(|t| {
+            t.auto_check
+                .as_deref()
+                .and_then(|a| AutoCheck::parse("auto_check", a).ok())
+                .map(|check| (t, check))
+        })
         .collect();
     let mut seen = HashMap::new();
-    if open.is_empty() {
+    if due.is_empty() {
         return Ok(seen);
     }
-    let f = facts(db, c).await?;
+    let needs = due.iter().map(|d| d.1).collect();
+    let f = facts(db, c, board, &needs).await?;
     let mut close = Vec::new();
-    for t in open {
-        let Some(check) = t
-            .auto_check
-            .as_deref()
-            .and_then(|a| AutoCheck::parse("auto_check", a).ok())
-        else {
-            continue;
-        };
-        if !window_open(t, &f) {
-            continue;
-        }
+    for (t, check) in due {
         let store = if check.per_store() { t.store_id } else { None };
         let e = evaluate(check, store, &f);
         if e.passed && t.manual == 0 {
@@ -684,30 +723,33 @@ fn state_filter(s: &str) -> Result<Option<&'static str>, DomainError> {
     }
 }
 
+/// Creates the tasks that are due and runs the automatic checks of the open tasks they may
+/// decide now (this week's routine and the one-off points); returns what each check sees.
+async fn refresh(
+    db: &Db,
+    campaigns: &[Campaign],
+    store: Option<StoreId>,
+    boards: &HashMap<i64, StockBoard>,
+) -> Result<HashMap<i64, Evidence>, DomainError> {
+    for c in campaigns {
+        ensure_tasks(db, CampaignId(c.id)).await?;
+    }
+    let week = db.clock.this_week().monday;
+    let mut seen = HashMap::new();
+    for c in campaigns {
+        let open = db::tasks::checkable(&db.pool, CampaignId(c.id), week, store).await?;
+        seen.extend(run_checks(db, c, &open, boards.get(&c.id).cloned()).await?);
+    }
+    Ok(seen)
+}
+
 /// Tasks and their live check results, after creating what is due and running the checks.
 async fn gather(
     db: &Db,
     campaigns: &[Campaign],
     q: &db::tasks::Query,
 ) -> Result<Vec<Task>, DomainError> {
-    for c in campaigns {
-        ensure_tasks(db, CampaignId(c.id)).await?;
-    }
-    // Checks run over the open tasks, then the list is read again with their results.
-    let open = db::tasks::list(
-        &db.pool,
-        &db::tasks::Query {
-            state: Some("open"),
-            kind: Some("checklist"),
-            limit: 2000,
-            ..q.clone()
-        },
-    )
-    .await?;
-    let mut seen = HashMap::new();
-    for c in campaigns {
-        seen.extend(run_checks(db, c, &open).await?);
-    }
+    let seen = refresh(db, campaigns, q.store, &HashMap::new()).await?;
     let today = db.clock.today();
     Ok(db::tasks::list(&db.pool, q)
         .await?
@@ -780,7 +822,7 @@ pub async fn task(db: &Db, actor: &Actor, id: i64) -> Result<TaskDetail, DomainE
             .ok_or(DomainError::Internal)?
             .campaign;
         drop(conn);
-        run_checks(db, &c, std::slice::from_ref(&row)).await?
+        run_checks(db, &c, &[db::tasks::CheckRow::from(&row)], None).await?
     } else {
         HashMap::new()
     };
@@ -1038,32 +1080,6 @@ pub async fn photo(db: &Db, actor: &Actor, id: i64) -> Result<(String, Vec<u8>),
 
 // ---------- the home page ----------
 
-fn routine_of(tasks: &[Task], week: NaiveDate) -> Routine {
-    let mut points: Vec<RoutinePoint> = Vec::new();
-    for t in tasks.iter().filter(|t| t.week_start == Some(week)) {
-        let done = i64::from(t.state != TaskState::Open);
-        match points.iter_mut().find(|p| p.code == t.code) {
-            Some(p) => {
-                p.done += done;
-                p.total += 1;
-            }
-            None => points.push(RoutinePoint {
-                code: t.code.clone(),
-                title: t.title.clone(),
-                title_en: t.title_en.clone(),
-                done,
-                total: 1,
-            }),
-        }
-    }
-    Routine {
-        week_start: week,
-        done: points.iter().map(|p| p.done).sum(),
-        total: points.iter().map(|p| p.total).sum(),
-        points,
-    }
-}
-
 /// What needs the marketer's attention today: overdue and this week's tasks, stores' requests,
 /// stock alerts, the week's routine per campaign, conflicts to resolve.
 pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError> {
@@ -1075,25 +1091,59 @@ pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError>
         .into_iter()
         .filter(|c| c.status != CampaignStatus::Finished)
         .collect();
-    let open = gather(
-        db,
-        &running,
-        &db::tasks::Query {
-            state: Some("open"),
-            limit: 2000,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let (requests, open): (Vec<Task>, Vec<Task>) =
-        open.into_iter().partition(|t| t.kind == TaskKind::Request);
-    let overdue: Vec<Task> = open.iter().filter(|t| t.overdue).cloned().collect();
-    let this_week: Vec<Task> = open
+    // Each running campaign's stock board, read once for the checks and the alerts.
+    let mut boards = HashMap::new();
+    for c in running
         .iter()
-        .filter(|t| !t.overdue && t.due_on <= week.sunday())
-        .take(50)
-        .cloned()
-        .collect();
+        .filter(|c| c.status == CampaignStatus::Active)
+    {
+        boards.insert(
+            c.id,
+            super::ledger::board(db, &Actor::system(), CampaignId(c.id)).await?,
+        );
+    }
+    let seen = refresh(db, &running, None, &boards).await?;
+    let read = |q: db::tasks::Query| {
+        let seen = &seen;
+        async move {
+            Ok::<_, DomainError>(
+                db::tasks::list(&db.pool, &q)
+                    .await?
+                    .into_iter()
+                    .map(|r| {
+                        let live = seen.get(&r.id);
+                        task_of(db, r, today, live)
+                    })
+                    .collect::<Vec<Task>>(),
+            )
+        }
+    };
+    let open = db::tasks::Query {
+        state: Some("open"),
+        running_only: true,
+        kind: Some("checklist"),
+        ..Default::default()
+    };
+    let overdue_q = db::tasks::Query {
+        due_by: Some(today - Duration::days(1)),
+        limit: 30,
+        ..open.clone()
+    };
+    let overdue_total = db::tasks::count(&db.pool, &overdue_q).await?;
+    let overdue = read(overdue_q).await?;
+    let this_week = read(db::tasks::Query {
+        due_from: Some(today),
+        due_by: Some(week.sunday()),
+        limit: 50,
+        ..open.clone()
+    })
+    .await?;
+    let requests = read(db::tasks::Query {
+        kind: Some("request"),
+        limit: 50,
+        ..open
+    })
+    .await?;
     let mut routines = Vec::new();
     let mut stock_alerts = Vec::new();
     for c in running
@@ -1101,26 +1151,20 @@ pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError>
         .filter(|c| c.status == CampaignStatus::Active)
     {
         let id = CampaignId(c.id);
-        let week_tasks = db::tasks::list(
-            &db.pool,
-            &db::tasks::Query {
-                campaign: Some(id),
-                week: Some(week.monday),
-                kind: Some("checklist"),
-                limit: 2000,
-                ..Default::default()
-            },
-        )
-        .await?
-        .into_iter()
-        .map(|r| task_of(db, r, today, None))
-        .collect::<Vec<_>>();
+        let points = db::tasks::routine(&db.pool, id, week.monday).await?;
         routines.push(CampaignRoutine {
             campaign_id: c.id,
             campaign_name: c.name.clone(),
-            routine: routine_of(&week_tasks, week.monday),
+            routine: Routine {
+                week_start: week.monday,
+                done: points.iter().map(|p| p.done).sum(),
+                total: points.iter().map(|p| p.total).sum(),
+                points,
+            },
         });
-        stock_alerts.extend(alerts(db, c).await?);
+        if let Some(board) = boards.get(&c.id) {
+            stock_alerts.extend(alerts(db, c, board).await?);
+        }
     }
     let conflicts = db::tasks::open_conflicts(&db.pool)
         .await?
@@ -1133,8 +1177,8 @@ pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError>
         .collect();
     Ok(Attention {
         today,
-        overdue_total: overdue.len() as i64,
-        overdue: overdue.into_iter().take(30).collect(),
+        overdue_total,
+        overdue,
         this_week,
         requests,
         stock_alerts,
@@ -1145,8 +1189,7 @@ pub async fn attention(db: &Db, actor: &Actor) -> Result<Attention, DomainError>
 
 /// A campaign's stock alerts: stores below the minimum days of certificates or forms, or
 /// below a material's minimum.
-async fn alerts(db: &Db, c: &Campaign) -> Result<Vec<StockAlert>, DomainError> {
-    let board = super::ledger::board(db, &Actor::system(), CampaignId(c.id)).await?;
+async fn alerts(db: &Db, c: &Campaign, board: &StockBoard) -> Result<Vec<StockAlert>, DomainError> {
     let mut out = Vec::new();
     for r in &board.rows {
         let mut push = |material: Option<(&str, &str)>, on_hand, days, deliver, minimum| {
