@@ -636,9 +636,30 @@ async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_tw
     assert!(
         forecast
             .as_array()
-            .is_some_and(|f| f.iter().all(|s| s["forms"]["on_hand"].as_i64() > Some(90))),
+            .is_some_and(|f| f.iter().all(|s| s["forms"]["on_hand"].as_i64() > Some(80))),
         "every store has its paper forms"
     );
+    // Two weeks of the checklist: the home page has something in every section.
+    let (_, attention) = api.get("/attention").await;
+    assert_eq!(
+        attention["requests"][0]["request_count"], 100,
+        "{attention}"
+    );
+    assert!(
+        attention["stock_alerts"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|x| x["store_name"] == "Лотос в Хамовниках" && x["material"] == "Афишки")),
+        "{attention}"
+    );
+    assert!(attention["overdue_total"].as_i64() > Some(0));
+    assert!(attention["routines"][0]["routine"]["total"].as_i64() > Some(0));
+    let (_, done) = api.get(&format!("/campaigns/{id}/tasks?state=done")).await;
+    let done = done.as_array().expect("tasks");
+    assert!(done.len() > 20, "{} done", done.len());
+    assert!(done.iter().any(|t| t["photos"] == 1 && t["comments"] == 1));
+    assert!(done.iter().any(|t| t["code"] == "13" && t["reach"] == 8400));
+    let (_, doctors) = api.get(&format!("/campaigns/{id}/doctor-briefings")).await;
+    assert_eq!(doctors.as_array().map(Vec::len), Some(2));
     // Every employee has handed some out; some participants came, some bought treatment.
     let (_, a) = api.get(&format!("/campaigns/{id}/attribution")).await;
     assert_eq!(a["total"]["handed_out"], 40, "{a}");

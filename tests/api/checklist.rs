@@ -623,7 +623,7 @@ async fn a_photo_is_shrunk_and_stamped_and_a_non_image_or_oversized_file_is_refu
         p["height"].as_i64().unwrap_or(0),
     );
     assert!(
-        w <= 1600 && w >= 800 && (w * 3 - h * 4).abs() <= 4,
+        (800..=1600).contains(&w) && (w * 3 - h * 4).abs() <= 4,
         "{w}×{h}"
     );
     assert_eq!(

@@ -588,10 +588,12 @@ fn window_open(
     this_week: NaiveDate,
     end: NaiveDate,
 ) -> bool {
-    if let Some(week) = t.week_start.as_deref() {
-        if week != this_week.to_string() {
-            return false;
-        }
+    if t
+        .week_start
+        .as_deref()
+        .is_some_and(|week| week != this_week.to_string())
+    {
+        return false;
     }
     let after_end = t.schedule.as_deref() == Some(Schedule::AfterEnd.as_str())
         || checklist::counts_from_end(t.item_builtin.as_deref());
@@ -909,14 +911,9 @@ pub async fn update_task(
         return Err(DomainError::Internal);
     };
     let row = task_row(db, id).await?;
-    if let Some(a) = assignee {
-        if !db::tasks::assignees(&db.pool)
-            .await?
-            .iter()
-            .any(|p| p.0 == a)
-        {
-            return Err(DomainError::field("assignee_id", ErrorCode::InvalidChoice));
-        }
+    let people = db::tasks::assignees(&db.pool).await?;
+    if assignee.is_some_and(|a| !people.iter().any(|p| p.0 == a)) {
+        return Err(DomainError::field("assignee_id", ErrorCode::InvalidChoice));
     }
     let proof = Proof::parse("proof", &row.proof).unwrap_or(Proof::None);
     if state == TaskState::Done && row.state != "done" {
