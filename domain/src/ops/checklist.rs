@@ -588,8 +588,7 @@ fn window_open(
     this_week: NaiveDate,
     end: NaiveDate,
 ) -> bool {
-    if t
-        .week_start
+    if t.week_start
         .as_deref()
         .is_some_and(|week| week != this_week.to_string())
     {
