@@ -20,7 +20,7 @@ async function marketerSession(browser) {
   const campaigns = await (await m.request.get(`${server.url}/api/v1/campaigns`)).json();
   const campaign = campaigns.find((c) => c.name === 'Сарафанное радио: зима');
   const stores = await (await m.request.get(`${server.url}/api/v1/stores`)).json();
-  const store = stores.find((s) => s.name === 'Атлет на Тверской');
+  const store = stores.find((s) => s.name === 'Атлет в Сокольниках');
   return { m, campaign, store };
 }
 
@@ -41,7 +41,7 @@ test('a store employee hands out certificates online and offline, each reaching 
     await hydrated(m);
     await m.fill('input[name=name]', 'Светлана Котова');
     await m.selectOption('select[name=role]', 'store_staff');
-    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет в Сокольниках' });
     await m.getByRole('button', { name: 'Пригласить' }).first().click();
     const invite = await m.locator('#new-invite input.invite-url').inputValue();
     const printed = await (await m.request.get(
@@ -144,7 +144,7 @@ test('a participant takes an electronic certificate from the poster URL and rece
     const check = await (await m.request.get(`${server.url}/api/v1/checkin/${code}`)).json();
     assert.equal(check.verdict, 'valid');
     assert.equal(check.certificate.participant_name, 'Вера Листова');
-    assert.equal(check.certificate.store_name, 'Атлет на Тверской');
+    assert.equal(check.certificate.store_name, 'Атлет в Сокольниках');
     assert.deepEqual(visitor.errors.filter((e) => !/422/.test(e)), [], 'no console or page errors for the visitor');
   } finally {
     await Promise.all([marketer.close(), visitor.close()]);
@@ -160,7 +160,7 @@ test('the staff home and hand-out page is light: compressed bytes on a first loa
     await hydrated(m);
     await m.fill('input[name=name]', 'Павел Весов');
     await m.selectOption('select[name=role]', 'store_staff');
-    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет в Сокольниках' });
     await m.getByRole('button', { name: 'Пригласить' }).first().click();
     const invite = await m.locator('#new-invite input.invite-url').inputValue();
     const signIn = await phone.page();
@@ -230,7 +230,7 @@ test('records queued offline belong to the person who typed them: the next perso
       await hydrated(m);
       await m.fill('input[name=name]', name);
       await m.selectOption('select[name=role]', 'store_staff');
-      await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+      await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет в Сокольниках' });
       await m.getByRole('button', { name: 'Пригласить' }).first().click();
       const card = m.locator('#new-invite', { hasText: name });
       await card.waitFor();
@@ -289,7 +289,7 @@ test('the staff home stays on the phone for offline use until the session ends, 
     await hydrated(m);
     await m.fill('input[name=name]', 'Нина Уходит');
     await m.selectOption('select[name=role]', 'store_staff');
-    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет на Тверской' });
+    await m.selectOption('select[name=store_id]', { label: 'Фитнес-клуб «Атлет» — Атлет в Сокольниках' });
     await m.getByRole('button', { name: 'Пригласить' }).first().click();
     const card = m.locator('#new-invite', { hasText: 'Нина Уходит' });
     await card.waitFor();
