@@ -265,6 +265,9 @@ pub struct AttributionRow {
     /// Employees: when they confirmed reading the regulations.
     #[serde(default)]
     pub regulations_read_at: Option<String>,
+    /// Stores: the latest mystery-shopper score (0–100).
+    #[serde(default)]
+    pub shopper_score: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

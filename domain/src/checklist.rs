@@ -68,6 +68,8 @@ string_enum! {
         FormsCollected => "forms_collected",
         /// Item 19: every paper form used has been typed in.
         FormsEntered => "forms_entered",
+        /// Item 17а: the week's mystery-shopper visits are signed off.
+        ShopperVisitSigned => "shopper_visit_signed",
     }
 }
 
@@ -126,7 +128,9 @@ impl AutoCheck {
     pub fn per_store(self) -> bool {
         !matches!(
             self,
-            AutoCheck::RegulationsWritten | AutoCheck::ClinicBriefed
+            AutoCheck::RegulationsWritten
+                | AutoCheck::ClinicBriefed
+                | AutoCheck::ShopperVisitSigned
         )
     }
     pub fn msg(self) -> Msg {
@@ -144,6 +148,7 @@ impl AutoCheck {
             AutoCheck::FormsWeekAhead => Msg::CheckFormsWeek,
             AutoCheck::FormsCollected => Msg::CheckFormsCollected,
             AutoCheck::FormsEntered => Msg::CheckFormsEntered,
+            AutoCheck::ShopperVisitSigned => Msg::CheckShopperVisit,
         }
     }
 }
@@ -356,7 +361,7 @@ pub const TEMPLATE: &[BuiltinItem] = &[
             "One of the stores is checked by a mystery shopper",
             S::Weekly,
             0,
-            None,
+            Some(A::ShopperVisitSigned),
         )
     },
     item(
@@ -720,6 +725,8 @@ pub struct Task {
     /// A request for more stock: the material and how many.
     pub request_material: Option<String>,
     pub request_count: Option<i64>,
+    /// A corrective task: the mystery-shopper visit whose failed question opened it.
+    pub shopper_visit_id: Option<i64>,
 }
 
 impl Task {
@@ -930,6 +937,8 @@ pub struct StoreView {
     pub history: Vec<crate::ledger::MovementRecord>,
     /// The other stores of the campaign (for moving materials).
     pub other_stores: Vec<(i64, String)>,
+    /// The store's mystery-shopper results in this campaign (scores, hand-out and redemption rates).
+    pub shopper: Option<crate::shopper::StoreTrend>,
 }
 
 #[cfg(test)]

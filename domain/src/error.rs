@@ -61,6 +61,10 @@ pub enum ErrorCode {
     NotEnoughStock,
     TooMany,
     ProofRequired,
+    /// A signed-off mystery-shopper visit: only the marketer corrects it.
+    VisitLocked,
+    /// An outside shopper's link that expired or whose visit is signed off.
+    LinkExpired,
     Internal,
 }
 
@@ -121,6 +125,8 @@ impl ErrorCode {
             NotEnoughStock => Msg::ErrNotEnoughStock,
             TooMany => Msg::ErrTooMany,
             ProofRequired => Msg::ErrProofRequired,
+            VisitLocked => Msg::ErrVisitLocked,
+            LinkExpired => Msg::ErrLinkExpired,
             Internal => Msg::ErrInternal,
         }
     }
@@ -140,11 +146,18 @@ impl ErrorCode {
             | NotRedeemed => 409,
             UndoTooLate => 403,
             CodeUnknown | NotParticipant => 404,
-            InviteExpired | InviteRevoked | InviteInvalid => 410,
+            InviteExpired | InviteRevoked | InviteInvalid | LinkExpired => 410,
+            VisitLocked => 409,
             Internal => 500,
             _ => 422,
         }
     }
+}
+
+/// `q3` and `q3.text` name the third question of a mystery-shopper list.
+fn question_number(field: &str) -> Option<u32> {
+    let rest = field.strip_prefix('q')?;
+    rest.split('.').next()?.parse().ok()
 }
 
 /// One refused field.
@@ -166,6 +179,8 @@ impl FieldError {
         let text = self.code.msg().text(lang);
         if self.field.is_empty() {
             text.to_owned()
+        } else if let Some(n) = question_number(&self.field) {
+            format!("{} {n}: {}", crate::Msg::Question.text(lang), text)
         } else {
             format!("{}: {}", crate::i18n::field_label(&self.field, lang), text)
         }

@@ -562,6 +562,20 @@ messages! {
     ErrNotEnoughStock => "по учёту в магазине меньше — сначала пересчитайте на месте", "the store holds fewer by the ledger: count on site first";
     ErrTooMany => "слишком много записей — это предел", "too many entries: that is the limit";
     ErrProofRequired => "нужно подтверждение: ссылка или фото/скриншот", "proof is needed: a link or a photo/screenshot";
+    ErrVisitLocked => "проверка уже подписана — исправить её может только маркетолог", "the visit is signed off: only the marketer can correct it";
+    ErrLinkExpired => "ссылка больше не действует: проверка подписана или срок ссылки истёк", "the link no longer works: the visit is signed off or the link expired";
+    CheckShopperVisit => "проверок тайного покупателя этой недели подписано", "of this week's mystery-shopper visits signed off";
+    NavShopperVisits => "Проверки", "Visits";
+    Question => "Вопрос", "Question";
+    KindYesNo => "да / нет", "yes / no";
+    KindScore5 => "оценка 1–5", "score 1–5";
+    KindScore10 => "оценка 1–10", "score 1–10";
+    KindChoice => "выбор варианта", "choice";
+    KindText => "текст", "text";
+    KindPhoto => "фото", "photo";
+    VisitPlanned => "запланирована", "planned";
+    VisitSignedOff => "подписана", "signed off";
+    VisitCancelled => "отменена", "cancelled";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod model;
 pub mod policy;
+pub mod shopper;
 pub mod texts;
 pub mod types;
 

@@ -92,6 +92,14 @@ pub enum Op {
     // ---- mystery shoppers ----
     /// The shopper's home: the stores taking part, with addresses and hours.
     ShopperHome,
+    /// Answer an assigned visit's questions, take its photos, sign it off.
+    DoShopperVisit,
+    /// Mystery-shopper visits (the marketer: all; a shopper: those assigned to them; store
+    /// staff: their store's, once done or when announced).
+    ViewShopperVisits,
+    /// The question lists, the rotation and its overrides, assigning shoppers and links,
+    /// correcting a signed-off visit, the stores' trends.
+    ManageShopperVisits,
 
     // ---- everyone signed in ----
     /// See and end one's own sessions.
@@ -112,15 +120,15 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
         ViewOverview | ManageCampaigns | ViewClinicFigures | ManageCosts | ManagePartners
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
         | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants
-        | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings => {
-            MARKETER
-        }
+        | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings
+        | ManageShopperVisits => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
         StaffHome | ConfirmRegulations | ReportStock => &[StoreStaff],
         CheckIn | Redeem | UndoRedemption | RecordVisit | ViewVisits | ViewServices => FRONT_DESK,
         ConfirmBriefing => &[Reception],
-        ShopperHome => &[MysteryShopper],
+        ShopperHome | DoShopperVisit => &[MysteryShopper],
+        ViewShopperVisits => &[Marketer, MysteryShopper, StoreStaff],
     }
 }
 
@@ -219,6 +227,17 @@ pub const PAGES: &[Page] = &[
     private("/campaigns/:id/stock", Op::ManageCertificates, None),
     private("/campaigns/:id/stores/:store", Op::ViewChecklist, None),
     private("/stock", Op::ReportStock, Some(Msg::NavStock)),
+    private(
+        "/shopper-visits",
+        Op::ManageShopperVisits,
+        Some(Msg::NavShopperVisits),
+    ),
+    private("/shopper-visits/:id", Op::ViewShopperVisits, None),
+    private(
+        "/campaigns/:id/shopper-questions",
+        Op::ManageShopperVisits,
+        None,
+    ),
     private("/handout", Op::StaffHome, None),
     private("/checkin", Op::CheckIn, Some(Msg::NavCheckin)),
     private("/partners", Op::ManagePartners, Some(Msg::NavPartners)),
@@ -236,6 +255,7 @@ pub const PAGES: &[Page] = &[
     public("/invite/:token"),
     public("/c/:code"),
     public("/join/:campaign/:store"),
+    public("/v/:secret"),
 ];
 
 impl Page {

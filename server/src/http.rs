@@ -408,7 +408,10 @@ pub const PHOTO_BODY_LIMIT: usize = domain::photo::MAX_UPLOAD + 64 * 1024;
 fn body_limit(path: &str) -> usize {
     let texts = path.starts_with("/sf/save_campaign_texts")
         || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/texts"));
-    let photo = path.starts_with("/api/v1/tasks/") && path.ends_with("/photos");
+    let photo = (path.starts_with("/api/v1/tasks/")
+        || path.starts_with("/api/v1/shopper-visits/")
+        || path.starts_with("/api/v1/shopper-links/"))
+        && path.ends_with("/photos");
     if photo {
         PHOTO_BODY_LIMIT
     } else if texts {

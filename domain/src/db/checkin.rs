@@ -447,6 +447,7 @@ impl From<FiguresRow> for AttributionRow {
             visits: r.visits,
             revenue: Money(r.revenue),
             regulations_read_at: r.regulations_read_at,
+            shopper_score: None,
         }
     }
 }

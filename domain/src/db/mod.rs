@@ -22,6 +22,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod shopper;
 pub mod stock;
 pub mod tasks;
 

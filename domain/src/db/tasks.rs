@@ -325,6 +325,7 @@ pub struct TaskRow {
     pub request_material: Option<String>,
     pub request_material_en: Option<String>,
     pub request_count: Option<i64>,
+    pub shopper_visit_id: Option<i64>,
 }
 
 const TASK_SELECT: &str = "
@@ -335,7 +336,7 @@ const TASK_SELECT: &str = "
         t.assignee_id, u.name AS assignee_name, t.done_by_name, t.done_at, t.note, t.link, t.reach, t.evidence, t.manual,
         (SELECT COUNT(*) FROM task_photos ph WHERE ph.task_id = t.id) AS photos,
         (SELECT COUNT(*) FROM task_comments cm WHERE cm.task_id = t.id) AS comments,
-        k.name AS request_material, k.name_en AS request_material_en, t.request_count
+        k.name AS request_material, k.name_en AS request_material_en, t.request_count, t.shopper_visit_id
     FROM tasks t
     JOIN campaigns c ON c.id = t.campaign_id
     LEFT JOIN checklist_items i ON i.id = t.item_id

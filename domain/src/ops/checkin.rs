@@ -527,7 +527,11 @@ pub async fn attribution(
     campaign: CampaignId,
 ) -> Result<Attribution, DomainError> {
     actor.may(Op::ViewClinicFigures)?;
-    let stores = db::checkin::by_store(&db.pool, campaign).await?;
+    let mut stores = db::checkin::by_store(&db.pool, campaign).await?;
+    let scores = super::shopper::latest_scores(db, Some(campaign.get())).await?;
+    for s in &mut stores {
+        s.shopper_score = s.store_id.and_then(|id| scores.get(&id).copied());
+    }
     let employees = db::checkin::by_employee(&db.pool, campaign).await?;
     let mut total = AttributionRow::default();
     for s in &stores {

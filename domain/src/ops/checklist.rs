@@ -313,6 +313,9 @@ struct Facts {
     levels: HashMap<(i64, String), i64>,
     minimum: HashMap<String, i64>,
     forms_after_end: Vec<db::materials::FormsAfterEnd>,
+    /// This week's mystery-shopper visits: (store, signed off), and how many the week needs.
+    shopper_visits: Vec<(String, i64)>,
+    shopper_needed: i64,
 }
 
 /// Reads what the `needs` checks look at (and nothing else).
@@ -387,6 +390,16 @@ async fn facts(
             db::materials::forms_after(&db.pool, campaign, board.forms_kind_id, after_end).await?
         } else {
             Vec::new()
+        },
+        shopper_visits: if any(&[A::ShopperVisitSigned]) {
+            db::shopper::signed_in_week(&db.pool, campaign, db.clock.this_week().monday).await?
+        } else {
+            Vec::new()
+        },
+        shopper_needed: if any(&[A::ShopperVisitSigned]) {
+            db::shopper::visits_per_week(&db.pool, campaign).await?
+        } else {
+            0
         },
         forecast: board.rows,
     })
@@ -532,7 +545,9 @@ fn per_store(check: AutoCheck, f: &Facts) -> Vec<(i64, String, bool, String)> {
                 )
             })
             .collect(),
-        AutoCheck::RegulationsWritten | AutoCheck::ClinicBriefed => Vec::new(),
+        AutoCheck::RegulationsWritten
+        | AutoCheck::ClinicBriefed
+        | AutoCheck::ShopperVisitSigned => Vec::new(),
     }
 }
 
@@ -553,6 +568,19 @@ fn evaluate(check: AutoCheck, store: Option<i64>, f: &Facts) -> Evidence {
                 f.doctors > 0,
                 f.doctors.to_string(),
             ));
+            rows
+        }
+        AutoCheck::ShopperVisitSigned => {
+            let mut rows: Vec<_> = f
+                .shopper_visits
+                .iter()
+                .map(|(store, signed)| (store.clone(), *signed > 0, String::new()))
+                .collect();
+            // Visits the rotation has not made yet still count as missing.
+            let missing = (f.shopper_needed - rows.len() as i64).max(0);
+            for _ in 0..missing {
+                rows.push(("—".into(), false, String::new()));
+            }
             rows
         }
         _ => per_store(check, f)
@@ -711,6 +739,7 @@ fn task_of(db: &Db, r: db::tasks::TaskRow, today: NaiveDate, live: Option<&Evide
         comments: r.comments,
         request_material: r.request_material,
         request_count: r.request_count,
+        shopper_visit_id: r.shopper_visit_id,
     }
 }
 
@@ -1307,6 +1336,10 @@ pub async fn store_view(
             .into_iter()
             .filter(|o| o.0 != store.get())
             .collect(),
+        shopper: super::shopper::store_trends(db, campaign)
+            .await?
+            .into_iter()
+            .find(|t| t.store_id == store.get()),
     })
 }
 

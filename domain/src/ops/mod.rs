@@ -14,6 +14,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod shopper;
 pub mod stock;
 
 use crate::auth::Actor;

@@ -30,6 +30,7 @@ pub mod materials;
 pub mod participants;
 pub mod partners;
 pub mod people;
+pub mod shopper;
 pub mod stock;
 pub mod tasks;
 
@@ -154,6 +155,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(stock::router())
         .merge(ledger::router())
         .merge(tasks::router())
+        .merge(shopper::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {

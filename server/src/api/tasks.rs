@@ -140,7 +140,7 @@ async fn add_comment(
 
 /// The bytes of an upload: the request body itself (`image/jpeg` …), or the `photo` field of
 /// a `multipart/form-data` form (the task page's form, which then goes back to the page).
-async fn upload_bytes(req: Request) -> Result<(Vec<u8>, bool), DomainError> {
+pub(super) async fn upload_bytes(req: Request) -> Result<(Vec<u8>, bool), DomainError> {
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
