@@ -270,6 +270,24 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         UserId(receptionist.id),
     )
     .await?;
+    let shopper = people::create_person(
+        db,
+        &sys,
+        &PersonInput {
+            name: "Вера Тайнова".into(),
+            phone: "+7 916 000-00-03".into(),
+            role: "mystery_shopper".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    shopper_visits(
+        db,
+        CampaignId(campaign.id),
+        UserId(marketer.id),
+        UserId(shopper.id),
+    )
+    .await?;
     // The busiest store sent most of its pack back to the clinic's storeroom a few days ago and
     // now runs low: the stock page shows it in red and says what to deliver by when.
     if let Some((first_store, _, _)) = store_ids.first() {
@@ -628,14 +646,11 @@ async fn checklist(
                     "3100",
                 ),
             )),
-            ("17а" | "17б" | "17в" | "17г" | "17д", _)
-                if t.week_start.is_some_and(|w| w < this_week) =>
+            // 17а is done by the mystery shopper's signed-off visits (see `shopper_visits`).
+            ("17б" | "17в" | "17г" | "17д", _) if t.week_start.is_some_and(|w| w < this_week) =>
             {
                 let days = (this_week - t.week_start.unwrap_or(this_week)).num_days() - 4;
                 let note = match t.code.as_str() {
-                    "17а" => {
-                        "Тайный покупатель в «Атлет в Сокольниках»: об акции рассказали сами, анкету дали"
-                    }
                     "17б" => "Сертификатов на неделю хватает",
                     "17в" => "Анкет на неделю хватает",
                     "17г" => "Итоги недели отправлены администраторам магазинов",
@@ -674,6 +689,129 @@ async fn checklist(
             "Афишки лежат на складе клиники, отвезти вместе с сертификатами",
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// The mystery shopper's last two weeks, picked by the rotation: one visit passed with the
+/// poster missing (a corrective task), one failed on a critical question (the staff did not
+/// mention the promotion); this week's visit is half answered on Вера's phone.
+async fn shopper_visits(
+    db: &Db,
+    campaign: CampaignId,
+    marketer: UserId,
+    shopper: UserId,
+) -> Result<(), DomainError> {
+    use crate::ops::shopper::{self as sv, VisitFilter, Who};
+    use crate::shopper::{AnswerInput, AnswersInput};
+    use crate::types::Role;
+    let anna = Actor {
+        user_id: Some(marketer),
+        name: "Анна Маркетова".into(),
+        role: Role::Marketer,
+        store_id: None,
+        session_id: None,
+    };
+    let vera = Actor {
+        user_id: Some(shopper),
+        name: "Вера Тайнова".into(),
+        role: Role::MysteryShopper,
+        store_id: None,
+        session_id: None,
+    };
+    let today = db.clock.today();
+    let start = today - Duration::days(14);
+    let this_week = db.clock.this_week().monday;
+    let answers = |values: &[&str]| AnswersInput {
+        visited_on: String::new(),
+        answers: values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| AnswerInput {
+                question: i as i64 + 1,
+                value: (*v).into(),
+            })
+            .collect(),
+    };
+    // The default list: unprompted (critical), offer, terms 1–5, contacts (critical), poster,
+    // stock, politeness 1–10, a photo, a note.
+    let weeks: [(i64, Vec<&str>); 2] = [
+        (
+            2,
+            vec![
+                "yes",
+                "0",
+                "5",
+                "yes",
+                "no",
+                "yes",
+                "9",
+                "",
+                "Администратор сама рассказала об акции и дала сертификат, но плаката у входа нет — лежит за стойкой.",
+            ],
+        ),
+        (
+            1,
+            vec![
+                "no",
+                "2",
+                "3",
+                "yes",
+                "yes",
+                "yes",
+                "8",
+                "",
+                "Об акции не сказали, сертификат дали только когда я спросила. Анкету заполнили правильно.",
+            ],
+        ),
+    ];
+    for (weeks_back, values) in weeks {
+        let monday = this_week - Duration::days(7 * weeks_back);
+        let day = (monday + Duration::days(3)).max(start);
+        if day > monday + Duration::days(6) || day >= today {
+            continue;
+        }
+        let days_ago = (today - day).num_days();
+        let morning = at(db, days_ago, 10);
+        let list = sv::visits(
+            &morning,
+            &anna,
+            &VisitFilter {
+                campaign_id: Some(campaign.get()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let Some(v) = list.iter().find(|v| v.week_start == monday) else {
+            continue;
+        };
+        let visit = at(db, days_ago, 13);
+        let mut input = answers(&values);
+        input.visited_on = day.to_string();
+        sv::save_answers(&visit, Who::Person(&vera), v.id, &input).await?;
+        sv::add_photo(
+            &visit,
+            Who::Person(&vera),
+            v.id,
+            Some(8),
+            &format!("demo-{}", v.id),
+            poster_photo(),
+        )
+        .await?;
+        sv::sign_off(&at(db, days_ago, 15), Who::Person(&vera), v.id, None).await?;
+    }
+    // This week's visit: chosen, assigned to Вера, two answers saved so far.
+    let list = sv::visits(
+        db,
+        &anna,
+        &VisitFilter {
+            campaign_id: Some(campaign.get()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    if let Some(v) = list.iter().find(|v| v.week_start == this_week) {
+        sv::save_answers(db, Who::Person(&vera), v.id, &answers(&["yes", "0"])).await?;
     }
     Ok(())
 }

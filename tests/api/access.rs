@@ -57,6 +57,8 @@ struct Seed {
     form_batch: i64,
     /// A checklist task of the campaign.
     task: i64,
+    /// This week's mystery-shopper visit (unannounced, no shopper assigned).
+    visit: i64,
 }
 
 async fn seed(app: &TestApp) -> Seed {
@@ -139,6 +141,11 @@ async fn seed(app: &TestApp) -> Seed {
         .fetch_one(&db.pool)
         .await
         .expect("a task");
+    ops::shopper::ensure_week(db, c1).await.expect("rotation");
+    let visit: i64 = sqlx::query_scalar("SELECT MIN(id) FROM shopper_visits")
+        .fetch_one(&db.pool)
+        .await
+        .expect("a visit");
     Seed {
         campaign: campaign.id,
         partner_in: p1.id,
@@ -146,6 +153,7 @@ async fn seed(app: &TestApp) -> Seed {
         code,
         form_batch: form_batch.id,
         task,
+        visit,
     }
 }
 
@@ -199,6 +207,18 @@ fn page_table(s: &Seed) -> Vec<(&'static str, String, &'static str)> {
         ("/tasks", "/tasks".into(), "nynnnn"),
         ("/tasks/:id", format!("/tasks/{}", s.task), "nynnnn"),
         ("/checklist", "/checklist".into(), "nynnnn"),
+        ("/shopper-visits", "/shopper-visits".into(), "nynnnn"),
+        (
+            "/shopper-visits/:id",
+            format!("/shopper-visits/{}", s.visit),
+            "nynyyy",
+        ),
+        (
+            "/campaigns/:id/shopper-questions",
+            format!("/campaigns/{c}/shopper-questions"),
+            "nynnnn",
+        ),
+        ("/v/:secret", "/v/0123456789abcdef".into(), "pppppp"),
         ("/handout", "/handout".into(), "nnnyyn"),
         ("/checkin", "/checkin".into(), "nyynnn"),
         ("/partners", "/partners".into(), "nynnnn"),
@@ -596,7 +616,7 @@ fn api_table(
     &'static str,
 )> {
     let c = s.campaign;
-    let (a, p1, code, t) = (s.store_in, s.partner_in, s.code.clone(), s.task);
+    let (a, p1, code, t, v) = (s.store_in, s.partner_in, s.code.clone(), s.task, s.visit);
     let campaign_body = json!({"name": "", "start_date": "", "end_date": "", "valid_until": ""});
     vec![
         (
@@ -1114,6 +1134,134 @@ fn api_table(
             "/my-store/requests".into(),
             Some(json!({"campaign_id": c, "quantity": "много"})),
             "nnnynn",
+        ),
+        // Mystery-shopper visits: the seed's visit is unannounced and assigned to nobody, so
+        // the store and the shopper do not see it.
+        (
+            "get",
+            "/api/v1/campaigns/{id}/shopper-questions",
+            format!("/campaigns/{c}/shopper-questions"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/campaigns/{id}/shopper-questions",
+            format!("/campaigns/{c}/shopper-questions"),
+            Some(json!({"pass_mark": 500, "questions": []})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/shopper-board",
+            format!("/campaigns/{c}/shopper-board"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/shopper-trends",
+            format!("/campaigns/{c}/shopper-trends"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/shopper-visits",
+            "/shopper-visits".into(),
+            None,
+            "nynyyy",
+        ),
+        (
+            "get",
+            "/api/v1/shopper-visits/{id}",
+            format!("/shopper-visits/{v}"),
+            None,
+            "nynhhh",
+        ),
+        (
+            "put",
+            "/api/v1/shopper-visits/{id}",
+            format!("/shopper-visits/{v}"),
+            Some(json!({"state": "bogus"})),
+            "nynnnn",
+        ),
+        (
+            "put",
+            "/api/v1/shopper-visits/{id}/answers",
+            format!("/shopper-visits/{v}/answers"),
+            Some(json!({"answers": [{"question": 99, "value": "x"}]})),
+            "nnnnnh",
+        ),
+        (
+            "post",
+            "/api/v1/shopper-visits/{id}/photos",
+            format!("/shopper-visits/{v}/photos?key=k"),
+            Some(json!({"not": "a photo"})),
+            "nnnnnh",
+        ),
+        (
+            "post",
+            "/api/v1/shopper-visits/{id}/sign-off",
+            format!("/shopper-visits/{v}/sign-off"),
+            Some(json!({})),
+            "nnnnnh",
+        ),
+        (
+            "put",
+            "/api/v1/shopper-visits/{id}/correction",
+            format!("/shopper-visits/{v}/correction"),
+            Some(json!({"answers": []})),
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/shopper-visits/{id}/link",
+            format!("/shopper-visits/{v}/link"),
+            Some(json!({"shopper_name": "я".repeat(500)})),
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/shopper-photos/{id}",
+            "/shopper-photos/999999".into(),
+            None,
+            "nynhhh",
+        ),
+        (
+            "get",
+            "/api/v1/shopper-links/{secret}",
+            "/shopper-links/0123456789abcdef".into(),
+            None,
+            "pppppp",
+        ),
+        (
+            "put",
+            "/api/v1/shopper-links/{secret}/answers",
+            "/shopper-links/0123456789abcdef/answers".into(),
+            Some(json!({"answers": []})),
+            "pppppp",
+        ),
+        (
+            "post",
+            "/api/v1/shopper-links/{secret}/photos",
+            "/shopper-links/0123456789abcdef/photos?key=k".into(),
+            Some(json!({"not": "a photo"})),
+            "pppppp",
+        ),
+        (
+            "post",
+            "/api/v1/shopper-links/{secret}/sign-off",
+            "/shopper-links/0123456789abcdef/sign-off".into(),
+            Some(json!({})),
+            "pppppp",
+        ),
+        (
+            "get",
+            "/api/v1/shopper-links/{secret}/photos/{id}",
+            "/shopper-links/0123456789abcdef/photos/1".into(),
+            None,
+            "pppppp",
         ),
     ]
 }

@@ -660,6 +660,44 @@ async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_tw
     assert!(done.iter().any(|t| t["code"] == "13" && t["reach"] == 8400));
     let (_, doctors) = api.get(&format!("/campaigns/{id}/doctor-briefings")).await;
     assert_eq!(doctors.as_array().map(Vec::len), Some(2));
+    // The mystery shopper's last two weeks: scored, signed off, item 17а done by them, a
+    // corrective task for each failed question; this week's visit half answered.
+    let (_, visits) = api.get(&format!("/shopper-visits?campaign_id={id}")).await;
+    let visits = visits.as_array().expect("visits");
+    let signed: Vec<&Value> = visits
+        .iter()
+        .filter(|v| v["state"] == "signed_off")
+        .collect();
+    assert_eq!(signed.len(), 2, "{visits:?}");
+    assert_eq!(
+        signed
+            .iter()
+            .map(|v| v["passed"].as_bool())
+            .collect::<Vec<_>>(),
+        [Some(false), Some(true)],
+        "newest first: the critical miss, then the missing poster"
+    );
+    assert!(
+        signed
+            .iter()
+            .all(|v| v["photos"] == 1 && v["shopper_name"] == "Вера Тайнова")
+    );
+    assert!(
+        visits
+            .iter()
+            .any(|v| v["state"] == "planned" && v["answers"] == 2)
+    );
+    assert_eq!(done.iter().filter(|t| t["code"] == "17а").count(), 2);
+    let (_, open) = api.get(&format!("/campaigns/{id}/tasks?state=open")).await;
+    assert_eq!(
+        open.as_array()
+            .expect("tasks")
+            .iter()
+            .filter(|t| t["shopper_visit_id"].is_i64())
+            .count(),
+        3,
+        "the poster, the unprompted mention, the offer"
+    );
     // Every employee has handed some out; some participants came, some bought treatment.
     let (_, a) = api.get(&format!("/campaigns/{id}/attribution")).await;
     assert_eq!(a["total"]["handed_out"], 40, "{a}");

@@ -270,10 +270,16 @@ impl TestApp {
         )
         .await
         .expect("person");
+        (p.id, self.signed_in(p.id, role).await)
+    }
+
+    /// A new session of an existing person (sessions of the clinic's people end after 12 idle
+    /// hours, so a test that moves the clock by days signs them in again).
+    pub async fn signed_in(&self, user: i64, role: domain::types::Role) -> Api {
         let sys = Actor::system();
         let mut w = self.db.write(&sys).await.expect("write");
         let secret =
-            domain::auth::create_session(&mut w, domain::ids::UserId(p.id), role, Some("test"))
+            domain::auth::create_session(&mut w, domain::ids::UserId(user), role, Some("test"))
                 .await
                 .expect("session");
         w.commit().await.expect("commit");
@@ -293,14 +299,11 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        (
-            p.id,
-            Api {
-                base: self.url("/api/v1"),
-                token: String::new(),
-                client,
-            },
-        )
+        Api {
+            base: self.url("/api/v1"),
+            token: String::new(),
+            client,
+        }
     }
 
     pub fn api(&self, token: &str) -> Api {

@@ -16,4 +16,5 @@ mod participants;
 mod partners;
 mod schema;
 mod security;
+mod shopper;
 mod stock;

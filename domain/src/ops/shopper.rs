@@ -766,6 +766,9 @@ fn photo_of(db: &Db, p: db::shopper::PhotoRow) -> VisitPhoto {
 
 /// A stored photo, for whoever may see its visit.
 pub async fn photo(db: &Db, who: Who<'_>, id: i64) -> Result<(String, Vec<u8>), DomainError> {
+    if let Who::Person(a) = who {
+        a.may(Op::ViewShopperVisits)?;
+    }
     let p = db::shopper::photo(&db.pool, id)
         .await?
         .ok_or(DomainError::Refused(ErrorCode::NotFound))?;
