@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod model;
 pub mod policy;
+pub mod results;
 pub mod shopper;
 pub mod texts;
 pub mod types;
@@ -28,6 +29,8 @@ pub mod auth;
 pub mod db;
 #[cfg(feature = "server")]
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod export;
 #[cfg(feature = "server")]
 pub mod ops;
 #[cfg(feature = "server")]

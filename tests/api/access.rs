@@ -1135,6 +1135,27 @@ fn api_table(
             Some(json!({"campaign_id": c, "quantity": "много"})),
             "nnnynn",
         ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/weekly-summary",
+            format!("/campaigns/{c}/weekly-summary"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/weekly-summary/xlsx",
+            format!("/campaigns/{c}/weekly-summary/xlsx"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/weekly-summary/csv",
+            format!("/campaigns/{c}/weekly-summary/csv"),
+            None,
+            "nynnnn",
+        ),
         // Mystery-shopper visits: the seed's visit is unannounced and assigned to nobody, so
         // the store and the shopper do not see it.
         (

@@ -14,6 +14,7 @@ mod materials;
 mod pages;
 mod participants;
 mod partners;
+mod results;
 mod schema;
 mod security;
 mod shopper;

@@ -19,6 +19,7 @@ pub mod checks;
 pub mod handouts;
 pub mod materials;
 pub mod participants;
+pub mod results;
 pub mod partners;
 pub mod people;
 pub mod settings;

@@ -11,6 +11,7 @@ pub mod handouts;
 pub mod ledger;
 pub mod materials;
 pub mod participants;
+pub mod results;
 pub mod partners;
 pub mod people;
 pub mod settings;

@@ -30,6 +30,7 @@ pub mod materials;
 pub mod participants;
 pub mod partners;
 pub mod people;
+pub mod results;
 pub mod shopper;
 pub mod stock;
 pub mod tasks;
@@ -156,6 +157,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(ledger::router())
         .merge(tasks::router())
         .merge(shopper::router())
+        .merge(results::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {

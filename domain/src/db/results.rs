@@ -1,0 +1,100 @@
+//! What the results count: a campaign's hand-outs, live redemptions and visits, with the store
+//! and employee each is credited to. Placed into clinic weeks by `ops::results`.
+
+use sqlx::any::AnyExecutor;
+
+use super::internal;
+use crate::error::DomainError;
+use crate::ids::CampaignId;
+
+/// The most rows one report reads of each kind.
+pub const MAX_ROWS: i64 = 1_000_000;
+
+#[derive(sqlx::FromRow)]
+pub struct HandoutRow {
+    pub happened_at: String,
+    pub store_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub patient_id: i64,
+}
+
+pub async fn handouts<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<HandoutRow>, DomainError> {
+    sqlx::query_as(&format!(
+        "SELECT happened_at, store_id, employee_id, patient_id FROM handouts WHERE campaign_id = $1 LIMIT {MAX_ROWS}"
+    ))
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CameRow {
+    pub redeemed_at: String,
+    pub store_id: Option<i64>,
+    pub employee_id: Option<i64>,
+}
+
+pub async fn redemptions<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<CameRow>, DomainError> {
+    sqlx::query_as(&format!(
+        "SELECT redeemed_at, store_id, employee_id FROM redemptions
+         WHERE campaign_id = $1 AND undone_at IS NULL LIMIT {MAX_ROWS}"
+    ))
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct VisitRow {
+    pub visited_on: String,
+    pub store_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub patient_id: Option<i64>,
+    pub amount_kopecks: i64,
+    /// 1 for the first visit recorded for its redemption.
+    pub first: i64,
+}
+
+pub async fn visits<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<VisitRow>, DomainError> {
+    sqlx::query_as(&format!(
+        "SELECT v.visited_on, v.store_id, v.employee_id, v.patient_id, v.amount_kopecks,
+                CASE WHEN v.id = (SELECT MIN(v2.id) FROM visits v2 WHERE v2.redemption_id = v.redemption_id)
+                     THEN 1 ELSE 0 END AS first
+         FROM visits v JOIN redemptions r ON r.id = v.redemption_id
+         WHERE v.campaign_id = $1 AND r.undone_at IS NULL LIMIT {MAX_ROWS}"
+    ))
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// The campaign's store staff and anyone who handed out for it: (id, name, store id).
+pub async fn employees<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<(i64, String, Option<i64>)>, DomainError> {
+    sqlx::query_as(
+        "SELECT u.id, u.name, u.store_id FROM users u
+         WHERE (u.role = 'store_staff' AND u.store_id IN
+                  (SELECT s.id FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id
+                    WHERE cp.campaign_id = $1))
+            OR u.id IN (SELECT employee_id FROM handouts WHERE campaign_id = $1 AND employee_id IS NOT NULL)
+         ORDER BY u.name, u.id LIMIT 10000",
+    )
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
