@@ -204,7 +204,7 @@ mod tests {
     use super::*;
 
     fn d(m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+        NaiveDate::from_ymd_opt(2026, m, day).expect("date")
     }
 
     #[test]

@@ -481,7 +481,7 @@ mod tests {
     use super::*;
 
     fn d(m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+        NaiveDate::from_ymd_opt(2026, m, day).expect("date")
     }
 
     #[test]
@@ -492,7 +492,7 @@ mod tests {
             questions: list.clone(),
             visits_per_week: None,
         })
-        .unwrap();
+        .expect("the default list is valid");
         assert!(list.iter().any(|q| q.critical));
         assert!(list.iter().any(|q| q.kind == QuestionKind::Photo));
         assert!(list.iter().all(|q| !q.text_en.is_empty()));
@@ -502,11 +502,14 @@ mod tests {
     fn scores_are_mapped_to_a_hundred_and_weighted() {
         let s5 = q("a", "", QuestionKind::Score5, 1, false);
         let s10 = q("b", "", QuestionKind::Score10, 1, false);
-        assert_eq!(read_answer(&s5, "q1", "1").unwrap().1, Some(0));
-        assert_eq!(read_answer(&s5, "q1", "3").unwrap().1, Some(50));
-        assert_eq!(read_answer(&s5, "q1", "5").unwrap().1, Some(100));
-        assert_eq!(read_answer(&s10, "q2", "10").unwrap().1, Some(100));
-        assert_eq!(read_answer(&s10, "q2", "4").unwrap().1, Some(33));
+        assert_eq!(read_answer(&s5, "q1", "1").expect("an answer").1, Some(0));
+        assert_eq!(read_answer(&s5, "q1", "3").expect("an answer").1, Some(50));
+        assert_eq!(read_answer(&s5, "q1", "5").expect("an answer").1, Some(100));
+        assert_eq!(
+            read_answer(&s10, "q2", "10").expect("an answer").1,
+            Some(100)
+        );
+        assert_eq!(read_answer(&s10, "q2", "4").expect("an answer").1, Some(33));
         assert!(read_answer(&s5, "q1", "6").is_err());
         // yes (weight 3) = 100, no (weight 1) = 0 → 75.
         let list = vec![

@@ -192,7 +192,7 @@ async fn the_weekly_summary_counts_each_event_in_its_clinic_week_per_store_and_e
     let presnya_this_week = rows
         .iter()
         .find(|r| {
-            r[0].to_string() == "Лотос на Пресне"
+            r[0] == "Лотос на Пресне"
                 && r[1].is_datetime()
                 && r[1].as_date().map(|d| d.to_string()) == Some("2026-11-30".into())
         })
@@ -208,8 +208,7 @@ async fn the_weekly_summary_counts_each_event_in_its_clinic_week_per_store_and_e
     assert!(
         people
             .rows()
-            .any(|r| r[0].to_string() == "Борис Сокольников"
-                && r[1].to_string() == "Лотос в Сокольниках")
+            .any(|r| r[0] == "Борис Сокольников" && r[1] == "Лотос в Сокольниках")
     );
 
     // CSV for Excel with Russian settings.

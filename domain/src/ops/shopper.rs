@@ -573,11 +573,14 @@ async fn detail(
 
 // ---------- the shopper's answers ----------
 
+/// A question's number and its answer as stored (value, points), or `None` to clear it.
+type ReadAnswer = (i64, Option<(String, Option<i64>)>);
+
 /// Checks answers against the visit's list; every problem named by its question (`q3`).
 fn read_answers(
     questions: &[Question],
     input: &[AnswerInput],
-) -> Result<Vec<(i64, Option<(String, Option<i64>)>)>, DomainError> {
+) -> Result<Vec<ReadAnswer>, DomainError> {
     let mut c = Check::new();
     let mut out = Vec::new();
     if input.len() > shopper::MAX_QUESTIONS {
