@@ -95,7 +95,7 @@ messages! {
     StaffHomeTitle => "Ваш магазин", "Your store";
     ReceptionHomeTitle => "Ресепшн", "Reception";
     ShopperHomeTitle => "Тайный покупатель", "Mystery shopper";
-    ShopperIntro => "Раз в неделю вы проверяете один магазин-партнёр: рассказывают ли сотрудники об акции сами, предлагают ли сертификат, объясняют ли условия, просят ли контакты и согласие, видны ли плакаты, есть ли сертификаты и анкеты. Задания на проверку появятся здесь; ниже — магазины, участвующие в акциях, с адресами и часами работы.", "Once a week you check one partner store: do the staff mention the promotion unprompted, offer a certificate, explain the terms, ask for contacts and consent, are the posters visible, are certificates and forms in stock. Your visit assignments will appear here; below are the stores taking part, with addresses and opening hours.";
+    ShopperIntro => "Раз в неделю вы проверяете один магазин-партнёр: рассказывают ли сотрудники об акции сами, предлагают ли сертификат, объясняют ли условия, просят ли контакты и согласие, видны ли плакаты, есть ли сертификаты и анкеты. Ваши проверки — первым списком; ниже — магазины, участвующие в акциях, с адресами и часами работы.", "Once a week you check one partner store: do the staff mention the promotion unprompted, offer a certificate, explain the terms, ask for contacts and consent, are the posters visible, are certificates and forms in stock. Your visits come first; below are the stores taking part, with addresses and opening hours.";
     ShopperNoCampaigns => "Сейчас нет идущих акций.", "No campaign is running now.";
     ComingSoon => "Этот раздел появится в следующих версиях.", "This section comes in a later version.";
     // campaigns
@@ -589,6 +589,86 @@ messages! {
     VisitPlanned => "запланирована", "planned";
     VisitSignedOff => "подписана", "signed off";
     VisitCancelled => "отменена", "cancelled";
+    // mystery-shopper pages
+    ShopperVisitsTitle => "Проверки тайного покупателя", "Mystery-shopper visits";
+    ShopperVisitTitle => "Проверка магазина", "Store visit";
+    ShopperQuestionsTitle => "Вопросы тайного покупателя", "Mystery-shopper questions";
+    ThisWeekVisits => "Проверки этой недели", "This week's visits";
+    AllVisits => "Все проверки", "All visits";
+    StoreTrends => "Магазины: оценки по неделям", "Stores: scores week by week";
+    NoShopperVisits => "Проверок пока нет.", "No visits yet.";
+    WhyChosen => "Почему выбран", "Why chosen";
+    NeverChecked => "не проверялся", "never checked";
+    CheckedOn => "проверялся", "checked";
+    LastChecked => "Последняя проверка", "Last checked";
+    PerDayShort => "в день", "a day";
+    ChosenByMarketer => "выбран маркетологом", "chosen by the marketer";
+    VisitWindow => "Когда прийти", "When to visit";
+    WindowFrom => "С", "From";
+    WindowTo => "По", "To";
+    AnnouncedToStore => "Магазин предупреждён", "The store is told";
+    Unannounced => "без предупреждения", "unannounced";
+    Score => "Оценка", "Score";
+    OutOf100 => "из 100", "of 100";
+    VisitPassed => "пройдена", "passed";
+    VisitFailed => "не пройдена", "failed";
+    CriticalFailed => "провален критичный вопрос", "a critical question failed";
+    CancelVisit => "Отменить проверку", "Cancel the visit";
+    RestoreVisit => "Вернуть проверку", "Restore the visit";
+    OutsideShopperLink => "Ссылка для внешнего покупателя", "A link for an outside shopper";
+    OutsideShopperName => "Имя покупателя", "Shopper's name";
+    MakeLink => "Создать ссылку", "Make a link";
+    LinkShownOnce => "Ссылка показана один раз — отправьте её покупателю. Новая ссылка заменяет старую.", "The link is shown once: send it to the shopper. A new link replaces the old one.";
+    LinkWorksUntil => "Ссылка действует до", "The link works until";
+    EditQuestions => "Вопросы и число проверок в неделю", "Questions and visits per week";
+    QuestionsVersion => "Версия", "Version";
+    PassMark => "Проходной балл", "Pass mark";
+    VisitsPerWeek => "Проверок в неделю", "Visits per week";
+    QuestionText => "Вопрос", "Question";
+    QuestionTextEn => "Вопрос по-английски", "Question in English";
+    AnswerKind => "Как отвечать", "Answer kind";
+    Weight => "Вес (1–10)", "Weight (1–10)";
+    Critical => "Критичный: «нет» проваливает проверку", "Critical: a fail fails the visit";
+    ChoicesHint => "Варианты, по одному в строке: текст = баллы (0–100)", "Options, one a line: label = points (0–100)";
+    AddQuestion => "Добавить вопрос", "Add a question";
+    RemoveQuestion => "Убрать вопрос", "Remove the question";
+    SaveNewVersion => "Сохранить новой версией", "Save as a new version";
+    QuestionsHint => "Сохранение делает новую версию списка: проверки, которые уже начаты, остаются со своей версией, ещё не начатые переходят на новую.", "Saving makes a new version of the list: visits already started keep theirs, the ones not started move to the new one.";
+    Answers => "Ответы", "Answers";
+    Points => "Баллы", "Points";
+    AnswerFailed => "не выполнено", "failed";
+    NoAnswer => "нет ответа", "no answer";
+    CorrectiveTasks => "Корректирующие задачи", "Corrective tasks";
+    SignedOffBy => "Подписал(а)", "Signed off by";
+    CorrectedBy => "Исправил(а)", "Corrected by";
+    CorrectAnswers => "Исправить ответы", "Correct the answers";
+    CorrectionHint => "Исправление пересчитывает оценку и записывается в журнал: кто, когда, ответы до и после.", "A correction rescores the visit and is recorded: who, when, the answers before and after.";
+    SaveCorrection => "Сохранить исправление", "Save the correction";
+    Yes => "да", "yes";
+    No => "нет", "no";
+    SignOffVisit => "Подписать и отправить", "Sign off and send";
+    ScoreSoFar => "Оценка по ответам сейчас", "Score of the answers so far";
+    ShopperFormHint => "Ответы и фото сохраняются на телефоне сразу и отправляются, когда есть связь. После подписи изменить их нельзя.", "Answers and photos are kept on the phone at once and sent when there is a connection. Once signed off they cannot be changed.";
+    ShopperOffline => "Нет связи: ответы и фото сохранены на телефоне и отправятся сами", "No connection: the answers and photos are kept on the phone and will be sent by themselves";
+    ShopperSending => "Отправляем…", "Sending…";
+    ShopperSynced => "Ответы и фото сохранены на сервере", "The answers and photos are saved on the server";
+    ShopperSignedOff => "Проверка подписана и отправлена", "The visit is signed off and sent";
+    ShopperFixErrors => "Проверьте отмеченные вопросы", "Check the marked questions";
+    PhotoWaiting => "ждёт отправки", "waiting to be sent";
+    PhotoUploaded => "отправлено", "sent";
+    TakePhoto => "Сфотографировать", "Take a photo";
+    MyVisits => "Мои проверки", "My visits";
+    OpenVisit => "Открыть проверку", "Open the visit";
+    ShopperWillCome => "Тайный покупатель придёт", "A mystery shopper will come";
+    DateFrom => "с", "from";
+    DateTo => "по", "to";
+    ShopperLastScore => "Тайный покупатель", "Mystery shopper";
+    HandoutsPerDay => "Выдач в день", "Hand-outs a day";
+    RedemptionPct => "Дошли до клиники", "Came to the clinic";
+    Trend => "По неделям", "Week by week";
+    Latest => "Последняя", "Latest";
+    ShopperAccount => "Тайный покупатель (учётная запись)", "Mystery shopper (account)";
+    VisitDay => "День визита", "Day of the visit";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -670,6 +750,13 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "briefed_on" => Msg::BriefedOn,
         "archived" => Msg::Archived,
         "state" => Msg::Status,
+        "pass_mark" => Msg::PassMark,
+        "visits_per_week" => Msg::VisitsPerWeek,
+        "questions" => Msg::ShopperQuestionsTitle,
+        "shopper_id" => Msg::ShopperAccount,
+        "shopper_name" => Msg::OutsideShopperName,
+        "window_from" => Msg::WindowFrom,
+        "window_to" => Msg::WindowTo,
         _ => return field_fallback(field),
     };
     msg.text(lang)

@@ -110,6 +110,14 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
     };
 
     const participants = await (await m.request.get(`${server.url}/api/v1/participants`)).json();
+    // Mystery-shopper visits: looked up, never assumed (the rotation makes this week's on the
+    // first look); a signed-off one when the demo has one, and a planned one.
+    const board = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-board`)).json();
+    const visits = await (await m.request.get(`${server.url}/api/v1/shopper-visits`)).json();
+    const signedOff = visits.find((v) => v.state === 'signed_off');
+    const planned = visits.find((v) => v.state === 'planned');
+    assert.ok(planned, 'this week has a planned visit');
+    const visitPages = [signedOff, planned].filter(Boolean).map((v) => `/shopper-visits/${v.id}`);
     const tasks = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/tasks?state=all`)).json();
     const posterTask = tasks.find((t) => t.code === '10' && t.store_id === store.id);
     const briefingTask = tasks.find((t) => t.code === '7');
@@ -123,19 +131,50 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
       '/tasks', '/tasks?state=all', `/tasks?campaign=${campaign.id}&state=done`, '/checklist',
       `/tasks/${posterTask.id}`, `/tasks/${briefingTask.id}`, `/tasks/${partnerTask.id}`,
       `/campaigns/${campaign.id}/stores/${store.id}`,
+      '/shopper-visits', `/shopper-visits?campaign=${campaign.id}`, `/campaigns/${campaign.id}/shopper-questions`,
+      ...visitPages,
     ]);
+    assert.ok(board.this_week.length > 0, 'the board shows this week\'s visits');
 
     const pages = {
       reception: ['/', '/checkin'],
       store_staff: ['/', '/handout', '/stock'],
       mystery_shopper: ['/'],
     };
+    /** The visit pages a role may open, looked up through the API as that role. */
+    async function ownVisits(role, page) {
+      const list = async () => (await (await page.request.get(`${server.url}/api/v1/shopper-visits`)).json());
+      if (role === 'mystery_shopper') {
+        let mine = await list();
+        if (!mine.length) {
+          // A new shopper account has nothing yet: the marketer assigns this week's visit.
+          const shoppers = (await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-board`)).json()).shoppers;
+          const me = shoppers.find(([, name]) => name === 'Олег Проверкин');
+          const r = await m.request.put(`${server.url}/api/v1/shopper-visits/${planned.id}`, { data: { shopper_id: me[0] }, headers: { Origin: server.url } });
+          assert.equal(r.status(), 200, 'the marketer assigns the visit');
+          mine = await list();
+        }
+        return mine.slice(0, 2).map((v) => `/shopper-visits/${v.id}`);
+      }
+      if (role === 'store_staff') {
+        let seen = await list();
+        if (!seen.length) {
+          // The store's staff see a visit once it is announced (or signed off).
+          const r = await m.request.put(`${server.url}/api/v1/shopper-visits/${planned.id}`, { data: { store_id: store.id, announced: true }, headers: { Origin: server.url } });
+          assert.equal(r.status(), 200, 'the marketer announces a visit to the store');
+          seen = await list();
+        }
+        assert.ok(seen.length > 0, 'the store sees its announced visit');
+        return seen.slice(0, 2).map((v) => `/shopper-visits/${v.id}`);
+      }
+      return [];
+    }
     for (const [role, paths] of Object.entries(pages)) {
       const b = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
       try {
         const page = await b.page();
         await acceptInvite(page, links[role]);
-        weights[role] = await visitAll(b, role, paths);
+        weights[role] = await visitAll(b, role, [...paths, ...await ownVisits(role, page)]);
         // A page the role may not open: 403 and a plain "no access", still without an error.
         const r = await page.goto(`${server.url}/campaigns/${campaign.id}/certificates`);
         assert.equal(r.status(), 403, `${role} may not open the printing page`);
@@ -146,11 +185,24 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
       }
     }
 
+    // An outside shopper's link (made for a planned visit) and one that no longer works.
+    const open = visits.find((v) => v.state === 'planned' && v.id !== planned.id) ?? planned;
+    const made = await m.request.post(`${server.url}/api/v1/shopper-visits/${open.id}/link`, { data: { shopper_name: 'Внешний покупатель' }, headers: { Origin: server.url } });
+    assert.equal(made.status(), 201, 'the marketer makes an outside shopper\'s link');
+    const link = (await made.json()).path;
     const anonymous = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
     try {
       weights.anonymous = await visitAll(anonymous, 'anonymous', [
         '/login', `/c/${certs[0].code}`, `/join/${campaign.id}/${store.id}`,
+        link, '/v/no-such-link',
       ], { signedIn: false });
+      const page = await anonymous.page();
+      await page.goto(`${server.url}${link}`);
+      await hydrated(page);
+      await page.locator('#shopper-form[data-bound]').waitFor();
+      await page.goto(`${server.url}/v/no-such-link`);
+      await hydrated(page);
+      await page.locator('#link-error', { hasText: 'ссылка больше не действует' }).waitFor();
     } finally {
       await anonymous.close();
     }

@@ -361,7 +361,7 @@ fn figures_cells(r: &AttributionRow, lang: Lang) -> impl IntoView + use<> {
     }
 }
 
-fn figures_head(first: Msg, lang: Lang) -> impl IntoView {
+fn figures_head(first: Msg, extra: Option<Msg>, lang: Lang) -> impl IntoView {
     view! {
         <tr>
             <th>{first.text(lang)}</th>
@@ -370,6 +370,7 @@ fn figures_head(first: Msg, lang: Lang) -> impl IntoView {
             <th class="num">{Msg::BoughtCount.text(lang)}</th>
             <th class="num">{Msg::VisitsCount.text(lang)}</th>
             <th class="num">{Msg::Revenue.text(lang)}</th>
+            {extra.map(|m| view! { <th class="num">{m.text(lang)}</th> })}
         </tr>
     }
 }
@@ -379,16 +380,19 @@ pub fn attribution_tables(a: Attribution, lang: Lang) -> impl IntoView {
     let total = a.total.clone();
     view! {
         <div class="table-wrap"><table class="table" id="attribution-stores">
-            <thead>{figures_head(Msg::Store, lang)}</thead>
+            <thead>{figures_head(Msg::Store, Some(Msg::ShopperLastScore), lang)}</thead>
             <tbody>
                 {a.stores.iter().map(|r| view! {
-                    <tr data-store-id=r.store_id.unwrap_or_default()><td>{r.store_name.clone().unwrap_or_default()}</td>{figures_cells(r, lang)}</tr>
+                    <tr data-store-id=r.store_id.unwrap_or_default()>
+                        <td>{r.store_name.clone().unwrap_or_default()}</td>{figures_cells(r, lang)}
+                        <td class="num shopper-score">{r.shopper_score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                    </tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th>{Msg::Total.text(lang)}</th>{figures_cells(&total, lang)}</tr></tfoot>
+            <tfoot><tr><th>{Msg::Total.text(lang)}</th>{figures_cells(&total, lang)}<td></td></tr></tfoot>
         </table></div>
         <div class="table-wrap"><table class="table" id="attribution-employees">
-            <thead>{figures_head(Msg::Employee, lang)}</thead>
+            <thead>{figures_head(Msg::Employee, None, lang)}</thead>
             <tbody>
                 {a.employees.iter().map(|r| view! {
                     <tr data-employee-id=r.employee_id.unwrap_or_default()>

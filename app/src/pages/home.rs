@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Layout};
 use crate::i18n::{t, use_lang};
-use crate::server_fns::{get_attention, get_me, overview, shopper_home};
+use crate::server_fns::{get_attention, get_me, my_shopper_visits, overview, shopper_home};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -17,6 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let staff = crate::pages::staff::StaffData::new();
     // Created here, outside the Suspense, so hydration finds it where the server rendered it.
     let shopper = Resource::new(|| (), |_| shopper_home());
+    let visits = Resource::new(|| (), |_| my_shopper_visits());
     let briefings = crate::pages::checkin::BriefingData::new();
     view! {
         <Suspense fallback=|| ()>
@@ -36,7 +37,7 @@ pub fn HomePage() -> impl IntoView {
                     }.into_any(),
                     Ok(Some(m)) if m.role == Role::MysteryShopper => view! {
                         <Layout title=Msg::ShopperHomeTitle>
-                            <ShopperHome data=shopper/>
+                            <ShopperHome data=shopper visits/>
                         </Layout>
                     }.into_any(),
                     Ok(Some(_)) => view! {
@@ -117,15 +118,25 @@ fn Kpi(value: String, label: Msg, href: &'static str) -> impl IntoView {
     }
 }
 
-/// The mystery shopper's home: what the job is, and the stores of each running campaign with
-/// their addresses and hours (the visit forms arrive with the shopper-visits work).
+/// The mystery shopper's home: what the job is, their visits (each opening its form), and the
+/// stores of each running campaign with their addresses and hours.
 #[component]
 fn ShopperHome(
     data: Resource<Result<Option<Vec<domain::model::ShopperCampaign>>, crate::error::AppError>>,
+    visits: Resource<Result<Option<Vec<domain::shopper::ShopperVisit>>, crate::error::AppError>>,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
         <p>{t(Msg::ShopperIntro)}</p>
+        <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match visits.await {
+                    Ok(Some(list)) => crate::pages::shopper::my_visits_view(list, lang).into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                }
+            })}
+        </Suspense>
         <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -9,6 +9,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod shopper;
 pub mod staff;
 pub mod stock;
 pub mod tasks;

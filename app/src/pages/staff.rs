@@ -12,7 +12,7 @@ use crate::i18n::{t, use_lang};
 use crate::pages::checkin::typing_hint;
 use crate::server_fns::{
     JoinCampaign, ReadRegulations, ResolveHandoutConflict, get_join_info, handout_conflicts,
-    staff_home,
+    staff_home, store_shopper_visits,
 };
 
 /// The resources of the staff home, created by the page component itself (outside any
@@ -21,13 +21,20 @@ use crate::server_fns::{
 pub struct StaffData {
     read: ServerAction<ReadRegulations>,
     summary: Resource<Result<Option<StaffSummary>, crate::error::AppError>>,
+    /// The store's mystery-shopper visits its staff may see.
+    visits: Resource<Result<Option<Vec<domain::shopper::ShopperVisit>>, crate::error::AppError>>,
 }
 
 impl StaffData {
     pub fn new() -> Self {
         let read = ServerAction::<ReadRegulations>::new();
         let summary = Resource::new(move || read.version().get(), |_| staff_home());
-        StaffData { read, summary }
+        let visits = Resource::new(|| (), |_| store_shopper_visits());
+        StaffData {
+            read,
+            summary,
+            visits,
+        }
     }
 }
 
@@ -50,7 +57,11 @@ pub fn HandoutPage() -> impl IntoView {
 #[component]
 pub fn StaffHome(data: StaffData) -> impl IntoView {
     let lang = use_lang();
-    let StaffData { read, summary } = data;
+    let StaffData {
+        read,
+        summary,
+        visits,
+    } = data;
     // The form first: behind a shop counter every scroll costs a participant.
     let figures = view! {
         <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
@@ -59,6 +70,14 @@ pub fn StaffHome(data: StaffData) -> impl IntoView {
                     Ok(Some(s)) => staff_view(s, read, lang).into_any(),
                     Ok(None) => ().into_any(),
                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match visits.await {
+                    Ok(Some(list)) => crate::pages::shopper::store_visits_view(list, lang).into_any(),
+                    _ => ().into_any(),
                 }
             })}
         </Suspense>

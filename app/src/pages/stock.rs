@@ -288,6 +288,7 @@ pub fn StoreViewPage() -> impl IntoView {
                                 </tbody>
                             </table></div>
                         })}
+                        {v.shopper.clone().map(|tr| crate::pages::shopper::store_trend_view(tr, lang))}
                         <section class="card stack">
                             <h2>{t(Msg::TasksTitle)}" ("{open.len()}")"</h2>
                             <ul class="tasks">{open.into_iter().map(|task| crate::pages::tasks::task_row(task, lang)).collect_view()}</ul>

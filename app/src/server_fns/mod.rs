@@ -29,6 +29,7 @@ pub mod participants;
 pub mod partners;
 pub mod people;
 pub mod settings;
+pub mod shopper;
 pub mod staff;
 
 /// Parses an id from a form `<select>` ("" means none).
@@ -54,4 +55,5 @@ pub use participants::*;
 pub use partners::*;
 pub use people::*;
 pub use settings::*;
+pub use shopper::*;
 pub use staff::*;
