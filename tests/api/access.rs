@@ -383,6 +383,39 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
         (ReceptionBriefings::PATH, none(), "nyyyyy"),
         (ConfirmBriefing::PATH, campaign(), "nnynnn"),
         (ShopperHome::PATH, none(), "nyyyyy"),
+        (GetShopperBoard::PATH, none(), "nynnnn"),
+        (GetShopperVisit::PATH, id(&s.visit.to_string()), "nynhhh"),
+        (
+            UpdateShopperVisit::PATH,
+            vec![("id", s.visit.to_string()), ("state", "bogus".into())],
+            "nynnnn",
+        ),
+        (
+            MakeShopperLink::PATH,
+            vec![
+                ("id", s.visit.to_string()),
+                ("shopper_name", "я".repeat(500)),
+            ],
+            "nynnnn",
+        ),
+        (GetShopperQuestions::PATH, campaign(), "nynnnn"),
+        (
+            SaveShopperQuestions::PATH,
+            vec![("campaign_id", c.clone()), ("pass_mark", "много".into())],
+            "nynnnn",
+        ),
+        (
+            CorrectShopperVisit::PATH,
+            id(&s.visit.to_string()),
+            "nynnnn",
+        ),
+        (MyShopperVisits::PATH, none(), "nyyyyy"),
+        (StoreShopperVisits::PATH, none(), "nyyyyy"),
+        (
+            LinkShopperVisit::PATH,
+            vec![("secret", "nope".into())],
+            "pppppp",
+        ),
         (ListCampaigns::PATH, none(), "nyyyyy"),
         (GetCampaign::PATH, id(&c), "nyyyny"),
         (

@@ -701,7 +701,11 @@ async fn an_outside_shoppers_link_works_until_sign_off_or_expiry() {
         .await
         .expect("photo");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    app.clock().set(moscow("2026-12-15T00:00:00+03:00"));
+    // The window closes on Sunday 13 December; the link works two more days.
+    app.clock().set(moscow("2026-12-15T23:59:00+03:00"));
+    let r = client.get(app.url(&base2)).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    app.clock().set(moscow("2026-12-16T00:01:00+03:00"));
     let r = client.get(app.url(&base2)).send().await.expect("get");
     assert_eq!(r.status(), StatusCode::GONE);
     // A made-up secret is no different.
