@@ -150,7 +150,7 @@
   }
   function showErrors(err) {
     var first = null;
-    ((err && err.fields) || []).forEach(function (f) { first = first || showField(f.field, f.message); });
+    ((err && err.fields) || []).forEach(function (f) { var marked = showField(f.field, f.message); first = first || marked; });
     say((err && err.message) || t('internal'), 'error');
     if (first && first.scrollIntoView) first.scrollIntoView({ block: 'center' });
   }
@@ -248,7 +248,7 @@
       } else if (kind !== 'text') {
         empty = !fs.querySelector('input[name="q' + no + '"]:checked');
       }
-      if (empty) first = first || showField('q' + no, t('required'));
+      if (empty) { var marked = showField('q' + no, t('required')); first = first || marked; }
     });
     return first;
   }

@@ -628,7 +628,7 @@ messages! {
     QuestionTextEn => "Вопрос по-английски", "Question in English";
     AnswerKind => "Как отвечать", "Answer kind";
     Weight => "Вес (1–10)", "Weight (1–10)";
-    Critical => "Критичный: «нет» проваливает проверку", "Critical: a fail fails the visit";
+    Critical => "Критичный: провал этого вопроса проваливает всю проверку", "Critical: failing it fails the whole visit";
     ChoicesHint => "Варианты, по одному в строке: текст = баллы (0–100)", "Options, one a line: label = points (0–100)";
     AddQuestion => "Добавить вопрос", "Add a question";
     RemoveQuestion => "Убрать вопрос", "Remove the question";

@@ -57,8 +57,10 @@ test('an outside shopper answers offline on a phone, the answers and photo uploa
     await made.waitFor();
     const url = await made.inputValue();
     assert.match(url, new RegExp(`^${server.url}/v/[A-Za-z0-9_-]{20,}$`), 'the link is shown once, in full');
+    // (The demo's shopper may have begun this visit: whatever the server has stays until the
+    // phone sends more.)
     const before = await (await m.request.get(`${server.url}/api/v1/shopper-visits/${visitId}`)).json();
-    assert.equal(before.visit.answers, 0);
+    assert.equal(before.visit.state, 'planned');
 
     // The shopper's phone opens the link: no account, the form of that visit.
     const page = await phone.page();
@@ -71,10 +73,12 @@ test('an outside shopper answers offline on a phone, the answers and photo uploa
     assert.ok(questions.length >= 3, 'the default list has its questions');
     assert.ok(questions.some((q) => q.kind === 'photo'), 'and asks for a photo');
 
-    // Signing off with nothing answered: each missing question is marked, nothing is sent.
+    // Signing off before everything is answered: each missing question is marked.
+    const photoQ = questions.find((q) => q.kind === 'photo');
     await page.getByRole('button', { name: 'Подписать и отправить' }).click();
-    await page.locator(`#q${questions[0].no}[data-invalid] [data-error-for="q${questions[0].no}"]`, { hasText: 'заполните поле' }).waitFor();
+    await page.locator(`#q${photoQ.no}[data-invalid] [data-error-for="q${photoQ.no}"]`, { hasText: 'заполните поле' }).waitFor();
     await page.locator('#shopper-status', { hasText: 'Проверьте отмеченные вопросы' }).waitFor();
+    const start = (await (await m.request.get(`${server.url}/api/v1/shopper-visits/${visitId}`)).json()).visit;
 
     // The connection drops in the store; every answer and the photo are kept on the phone.
     await phone.context.setOffline(true);
@@ -110,8 +114,8 @@ test('an outside shopper answers offline on a phone, the answers and photo uploa
     }));
     assert.deepEqual(kept, { answers: 1, photos: 1, dirty: true }, 'answers and the photo are kept on the phone');
     const meanwhile = await (await m.request.get(`${server.url}/api/v1/shopper-visits/${visitId}`)).json();
-    assert.equal(meanwhile.visit.answers, 0, 'nothing reached the server while offline');
-    assert.equal(meanwhile.visit.photos, 0);
+    assert.equal(meanwhile.visit.answers, start.answers, 'nothing reached the server while offline');
+    assert.equal(meanwhile.visit.photos, start.photos);
 
     // Back online: the answers, then the photo, go up by themselves.
     await phone.context.setOffline(false);
@@ -120,7 +124,7 @@ test('an outside shopper answers offline on a phone, the answers and photo uploa
     const synced = await (await m.request.get(`${server.url}/api/v1/shopper-visits/${visitId}`)).json();
     const scored = questions.filter((q) => q.kind !== 'photo').length;
     assert.equal(synced.visit.answers, scored, 'every answer is on the server');
-    assert.equal(synced.visit.photos, 1, 'the photo is on the server, once');
+    assert.equal(synced.visit.photos, start.photos + 1, 'the photo is on the server, once');
     assert.equal(synced.visit.state, 'planned', 'not signed off yet');
     assert.equal(synced.questions.find((q) => q.no === critical.no).value, 'no');
 
@@ -225,5 +229,62 @@ test('the marketer corrects a signed-off visit on the record, and edits the ques
     assert.deepEqual(marketer.errors, [], 'no console or page errors');
   } finally {
     await marketer.close();
+  }
+});
+
+test('what the phone kept comes back into the form after a reload and is sent when the server answers again', async () => {
+  const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
+  const phone = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+  try {
+    const m = await marketer.page();
+    await signInAsMarketer(m);
+    // A second visit this week, and an outside shopper's link for it.
+    const campaigns = await (await m.request.get(`${server.url}/api/v1/campaigns`)).json();
+    const campaign = campaigns.find((c) => c.status === 'active');
+    const list = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-questions`)).json();
+    const saved = await m.request.put(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-questions`, {
+      data: { pass_mark: list.pass_mark, questions: list.questions, visits_per_week: 2 }, headers: { Origin: server.url },
+    });
+    assert.equal(saved.status(), 200);
+    const board = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-board`)).json();
+    const visit = board.this_week.find((v) => v.state === 'planned' && !v.link_expires);
+    assert.ok(visit, 'a second planned visit this week');
+    const made = await m.request.post(`${server.url}/api/v1/shopper-visits/${visit.id}/link`, {
+      data: { shopper_name: 'Пётр Внешний' }, headers: { Origin: server.url },
+    });
+    assert.equal(made.status(), 201);
+    const { path: linkPath } = await made.json();
+
+    // The server cannot be reached (a captive Wi-Fi, say), though the page loads.
+    const page = await phone.page();
+    await page.goto(`${server.url}${linkPath}`);
+    await hydrated(page);
+    await page.locator('#shopper-form[data-bound]').waitFor();
+    await page.route('**/api/v1/shopper-links/**', (r) => r.abort('internetdisconnected'));
+    const yesNo = page.locator('fieldset[data-kind="yes_no"]').first();
+    const no = Number(await yesNo.getAttribute('data-question'));
+    await yesNo.locator('label.choice', { hasText: /^нет$/ }).click();
+    const photoQ = page.locator('fieldset[data-kind="photo"]').first();
+    const photoNo = Number(await photoQ.getAttribute('data-question'));
+    await page.setInputFiles(`#p${photoNo}`, PHOTO);
+    await page.locator('#shopper-status', { hasText: 'Нет связи' }).waitFor({ timeout: 10000 });
+
+    // A reload: the answer is back in its place and the photo still waits.
+    await page.reload();
+    await hydrated(page);
+    await page.locator(`#q${no} input[value="no"]:checked`).waitFor({ state: 'attached' });
+    await page.locator(`#q${photoNo} .photo-queue li`, { hasText: 'ждёт отправки' }).waitFor();
+    await page.locator('#shopper-status', { hasText: 'Нет связи' }).waitFor({ timeout: 10000 });
+
+    // The server answers again: one press sends both, once.
+    await page.unroute('**/api/v1/shopper-links/**');
+    await page.getByRole('button', { name: 'Сохранить', exact: true }).click();
+    await page.locator('#shopper-status', { hasText: 'Ответы и фото сохранены на сервере' }).waitFor({ timeout: 30000 });
+    const detail = await (await m.request.get(`${server.url}/api/v1/shopper-visits/${visit.id}`)).json();
+    assert.equal(detail.questions.find((q) => q.no === no).value, 'no');
+    assert.equal(detail.visit.photos, 1);
+    assert.deepEqual(realErrors(phone.errors), [], 'no console or page errors on the phone');
+  } finally {
+    await Promise.all([marketer.close(), phone.close()]);
   }
 });

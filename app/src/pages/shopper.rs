@@ -265,7 +265,7 @@ fn photo_figures(ids: &[i64], base: &str) -> impl IntoView + use<> {
 /// The visit's place and time: store, partner, address, hours, window.
 fn visit_facts(v: &ShopperVisit, show_shopper: bool, extra: AnyView, lang: Lang) -> AnyView {
     view! {
-        <dl class="facts">
+        <dl class="facts visit-facts">
             <dt>{Msg::Store.text(lang)}</dt>
             <dd><strong>{v.store_name.clone()}</strong>" · "<span class="muted">{v.partner_name.clone()}</span></dd>
             {v.store_address.clone().map(|a| view! { <dt>{Msg::Address.text(lang)}</dt><dd>{a}</dd> })}
