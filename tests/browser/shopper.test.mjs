@@ -169,6 +169,10 @@ test('an outside shopper answers offline on a phone, the answers and photo uploa
     const row = m.locator(`#trends tr[data-store="${done.visit.store_id}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), new RegExp(`${done.visit.score}`));
+    // And beside the store's figures on the campaign page.
+    await m.goto(`${server.url}/campaigns/${done.visit.campaign_id}`);
+    await hydrated(m);
+    await m.locator(`#attribution-stores tr[data-store-id="${done.visit.store_id}"] .shopper-score`, { hasText: String(done.visit.score) }).waitFor();
 
     assert.deepEqual(realErrors(phone.errors), [], 'no console or page errors on the phone');
     assert.deepEqual(marketer.errors, [], 'no console or page errors for the marketer');

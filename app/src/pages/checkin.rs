@@ -365,12 +365,12 @@ fn figures_head(first: Msg, extra: Option<Msg>, lang: Lang) -> impl IntoView {
     view! {
         <tr>
             <th>{first.text(lang)}</th>
+            {extra.map(|m| view! { <th class="num">{m.text(lang)}</th> })}
             <th class="num">{Msg::HandedOutCount.text(lang)}</th>
             <th class="num">{Msg::RedeemedCount.text(lang)}</th>
             <th class="num">{Msg::BoughtCount.text(lang)}</th>
             <th class="num">{Msg::VisitsCount.text(lang)}</th>
             <th class="num">{Msg::Revenue.text(lang)}</th>
-            {extra.map(|m| view! { <th class="num">{m.text(lang)}</th> })}
         </tr>
     }
 }
@@ -384,12 +384,13 @@ pub fn attribution_tables(a: Attribution, lang: Lang) -> impl IntoView {
             <tbody>
                 {a.stores.iter().map(|r| view! {
                     <tr data-store-id=r.store_id.unwrap_or_default()>
-                        <td>{r.store_name.clone().unwrap_or_default()}</td>{figures_cells(r, lang)}
+                        <td>{r.store_name.clone().unwrap_or_default()}</td>
                         <td class="num shopper-score">{r.shopper_score.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+                        {figures_cells(r, lang)}
                     </tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th>{Msg::Total.text(lang)}</th>{figures_cells(&total, lang)}<td></td></tr></tfoot>
+            <tfoot><tr><th>{Msg::Total.text(lang)}</th><td></td>{figures_cells(&total, lang)}</tr></tfoot>
         </table></div>
         <div class="table-wrap"><table class="table" id="attribution-employees">
             <thead>{figures_head(Msg::Employee, None, lang)}</thead>
