@@ -348,6 +348,7 @@ mod tests {
                 "/",
                 "/campaigns",
                 "/tasks",
+                "/shopper-visits",
                 "/checkin",
                 "/partners",
                 "/participants",
