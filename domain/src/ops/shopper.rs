@@ -155,6 +155,14 @@ async fn current_list(db: &Db, campaign: CampaignId) -> Result<Questionnaire, Do
         .and_then(questionnaire_of)
 }
 
+/// The question list a visit is answered with (the version it keeps).
+async fn visit_list(db: &Db, id: i64) -> Result<Questionnaire, DomainError> {
+    db::shopper::questionnaire(&db.pool, id)
+        .await?
+        .ok_or(DomainError::Internal)
+        .and_then(questionnaire_of)
+}
+
 // ---------- the question list ----------
 
 pub async fn questionnaire(
@@ -490,26 +498,12 @@ async fn detail(
     who: Who<'_>,
     v: db::shopper::VisitRow,
 ) -> Result<VisitDetail, DomainError> {
-    let list = db::shopper::questionnaire(&db.pool, v.questionnaire_id)
-        .await?
-        .ok_or(DomainError::Internal)
-        .and_then(questionnaire_of)?;
+    let list = visit_list(db, v.questionnaire_id).await?;
     let answers = db::shopper::answers(&db.pool, v.id).await?;
     let photos: Vec<VisitPhoto> = db::shopper::photos(&db.pool, v.id)
         .await?
         .into_iter()
-        .map(|p| VisitPhoto {
-            id: p.id,
-            question_no: p.question_no,
-            client_key: p.client_key,
-            width: p.width,
-            height: p.height,
-            size: p.size,
-            uploader: p.uploader,
-            taken_at: db::parse_ts(&p.taken_at)
-                .map(|t| db.clock.local_text(t))
-                .unwrap_or_default(),
-        })
+        .map(|p| photo_of(db, p))
         .collect();
     let points: Vec<Option<i64>> = (1..=list.questions.len() as i64)
         .map(|no| {
@@ -652,10 +646,7 @@ pub async fn save_answers(
 ) -> Result<VisitDetail, DomainError> {
     let v = visit_row(db, id).await?;
     may_fill(who, &v)?;
-    let list = db::shopper::questionnaire(&db.pool, v.questionnaire_id)
-        .await?
-        .ok_or(DomainError::Internal)
-        .and_then(questionnaire_of)?;
+    let list = visit_list(db, v.questionnaire_id).await?;
     let mut w = db.write(who.actor()).await?;
     // Re-read under the write: a sign-off may have happened meanwhile.
     let v = db::shopper::visit(&mut *w.tx, id)
@@ -695,10 +686,7 @@ pub async fn add_photo(
         return Ok(photo_of(db, p));
     }
     may_fill(who, &v)?;
-    let list = db::shopper::questionnaire(&db.pool, v.questionnaire_id)
-        .await?
-        .ok_or(DomainError::Internal)
-        .and_then(questionnaire_of)?;
+    let list = visit_list(db, v.questionnaire_id).await?;
     if let Some(q) = question
         && (q < 1 || q > list.questions.len() as i64)
     {
@@ -833,10 +821,7 @@ pub async fn sign_off(
     may_fill(who, &v)?;
     // The week's checklist tasks exist before the visit closes item 17а.
     super::checklist::ensure_tasks(db, CampaignId(v.campaign_id)).await?;
-    let list = db::shopper::questionnaire(&db.pool, v.questionnaire_id)
-        .await?
-        .ok_or(DomainError::Internal)
-        .and_then(questionnaire_of)?;
+    let list = visit_list(db, v.questionnaire_id).await?;
     let mut w = db.write(who.actor()).await?;
     let v = db::shopper::visit(&mut *w.tx, id)
         .await?
@@ -944,10 +929,7 @@ pub async fn correct(
     if v.state != "signed_off" {
         return Err(DomainError::field("state", ErrorCode::InvalidChoice));
     }
-    let list = db::shopper::questionnaire(&db.pool, v.questionnaire_id)
-        .await?
-        .ok_or(DomainError::Internal)
-        .and_then(questionnaire_of)?;
+    let list = visit_list(db, v.questionnaire_id).await?;
     let mut w = db.write(actor).await?;
     let before = db::shopper::answers(&mut *w.tx, id).await?;
     write_answers(&mut w, db, id, &list.questions, input).await?;
