@@ -43,6 +43,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
             time_zone: "Europe/Moscow".into(),
             currency: "RUB".into(),
             weekly_check_day: 1,
+            margin_percent: 45,
         },
     )
     .await?;

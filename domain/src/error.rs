@@ -65,6 +65,14 @@ pub enum ErrorCode {
     VisitLocked,
     /// An outside shopper's link that expired or whose visit is signed off.
     LinkExpired,
+    /// More than the motivation rules allow (100 000 ₽).
+    AmountTooLarge,
+    /// A motivation week that has not ended yet cannot be paid.
+    WeekNotFinished,
+    /// The week is already paid.
+    WeekAlreadyPaid,
+    /// A motivation payout's cost: undone only with the payout.
+    CostOfPayout,
     Internal,
 }
 
@@ -127,6 +135,10 @@ impl ErrorCode {
             ProofRequired => Msg::ErrProofRequired,
             VisitLocked => Msg::ErrVisitLocked,
             LinkExpired => Msg::ErrLinkExpired,
+            AmountTooLarge => Msg::ErrAmountTooLarge,
+            WeekNotFinished => Msg::ErrWeekNotFinished,
+            WeekAlreadyPaid => Msg::ErrWeekAlreadyPaid,
+            CostOfPayout => Msg::ErrCostOfPayout,
             Internal => Msg::ErrInternal,
         }
     }
@@ -147,7 +159,7 @@ impl ErrorCode {
             UndoTooLate => 403,
             CodeUnknown | NotParticipant => 404,
             InviteExpired | InviteRevoked | InviteInvalid | LinkExpired => 410,
-            VisitLocked => 409,
+            VisitLocked | WeekNotFinished | WeekAlreadyPaid | CostOfPayout => 409,
             Internal => 500,
             _ => 422,
         }

@@ -190,3 +190,207 @@ pub fn weekly_summary_csv(s: &WeeklySummary, lang: Lang) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// A typed cell of a report table.
+#[derive(Clone, Debug)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Kopecks, written as roubles.
+    Money(i64),
+    Date(chrono::NaiveDate),
+    Empty,
+}
+
+fn table_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    headers: &[Msg],
+    rows: &[Vec<Cell>],
+    f: &Formats,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    use chrono::Datelike;
+    ws.set_name(name)?;
+    for (col, m) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16, m.text(lang), &f.header)?;
+        ws.set_column_width(col as u16, if col < 2 { 28 } else { 14 })?;
+    }
+    for (i, cells) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(row, c, s)?;
+                }
+                Cell::Int(v) => {
+                    ws.write_number(row, c, *v as f64)?;
+                }
+                Cell::Money(v) => {
+                    ws.write_number_with_format(row, c, *v as f64 / 100.0, &f.money)?;
+                }
+                Cell::Date(d) => {
+                    let d =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    ws.write_date_with_format(row, c, &d, &f.date)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(
+        0,
+        0,
+        rows.len() as u32,
+        headers.len().saturating_sub(1) as u16,
+    )?;
+    Ok(())
+}
+
+/// The columns of a final report's line, after its name and partner.
+pub const REPORT_COLUMNS: [Msg; 16] = [
+    Msg::ColName,
+    Msg::Partner,
+    Msg::ColPrinted,
+    Msg::ColHandedOut,
+    Msg::ColContacts,
+    Msg::ColCame,
+    Msg::ColBought,
+    Msg::ColVisits,
+    Msg::ColRevenueFirst,
+    Msg::ColRevenueLater,
+    Msg::ColRevenue,
+    Msg::ColDiscount,
+    Msg::ColCosts,
+    Msg::ColProfit,
+    Msg::ColRoi,
+    Msg::ColShopperScore,
+];
+
+/// One report line as cells, in [`REPORT_COLUMNS`] order.
+pub fn report_cells(l: &crate::results::ReportLine) -> Vec<Cell> {
+    let f = &l.figures;
+    vec![
+        Cell::Text(l.name.clone()),
+        Cell::Text(l.partner_name.clone()),
+        Cell::Int(l.printed),
+        Cell::Int(f.handed_out),
+        Cell::Int(f.contacts),
+        Cell::Int(f.came),
+        Cell::Int(f.bought),
+        Cell::Int(f.visits),
+        Cell::Money(f.revenue_first),
+        Cell::Money(f.revenue_later),
+        Cell::Money(f.revenue()),
+        Cell::Money(l.discount),
+        Cell::Money(l.costs),
+        Cell::Money(l.profit),
+        l.roi_percent.map_or(Cell::Empty, Cell::Int),
+        l.shopper_score.map_or(Cell::Empty, Cell::Int),
+    ]
+}
+
+/// The final report as a workbook: partners and the total, stores, employees, costs, and the
+/// cumulative profit day by day.
+pub fn final_report_xlsx(
+    r: &crate::results::FinalReport,
+    lang: Lang,
+) -> Result<Vec<u8>, DomainError> {
+    let f = Formats {
+        header: Format::new().set_bold().set_background_color("#E6F2F1"),
+        date: Format::new().set_num_format("dd.mm.yyyy"),
+        money: Format::new().set_num_format("#,##0.00\\ \"₽\""),
+    };
+    let mut wb = Workbook::new();
+    let mut partners: Vec<Vec<Cell>> = r.partners.iter().map(report_cells).collect();
+    partners.push(report_cells(&r.total));
+    let sheets: [(Msg, Vec<Vec<Cell>>); 3] = [
+        (Msg::SheetPartners, partners),
+        (
+            Msg::SheetStores,
+            r.stores.iter().map(report_cells).collect(),
+        ),
+        (
+            Msg::SheetEmployees,
+            r.employees.iter().map(report_cells).collect(),
+        ),
+    ];
+    for (name, rows) in &sheets {
+        table_sheet(
+            wb.add_worksheet(),
+            name.text(lang),
+            &REPORT_COLUMNS,
+            rows,
+            &f,
+            lang,
+        )
+        .map_err(internal)?;
+    }
+    let costs: Vec<Vec<Cell>> = r
+        .costs
+        .iter()
+        .map(|c| {
+            let name = crate::types::CostCategory::parse("category", &c.category)
+                .map(|k| k.msg().text(lang).to_owned())
+                .unwrap_or_else(|_| c.category.clone());
+            vec![Cell::Text(name), Cell::Money(c.amount)]
+        })
+        .collect();
+    table_sheet(
+        wb.add_worksheet(),
+        Msg::SheetCosts.text(lang),
+        &[Msg::CostCategory, Msg::Amount],
+        &costs,
+        &f,
+        lang,
+    )
+    .map_err(internal)?;
+    let profit: Vec<Vec<Cell>> = r
+        .cumulative
+        .iter()
+        .map(|p| vec![Cell::Date(p.day), Cell::Money(p.profit)])
+        .collect();
+    table_sheet(
+        wb.add_worksheet(),
+        Msg::SheetProfit.text(lang),
+        &[Msg::Date, Msg::ColCumulativeProfit],
+        &profit,
+        &f,
+        lang,
+    )
+    .map_err(internal)?;
+    wb.save_to_buffer().map_err(internal)
+}
+
+/// The final report by store as CSV (BOM, `;`, decimal comma), the campaign's total last.
+pub fn final_report_csv(r: &crate::results::FinalReport, lang: Lang) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let header: Vec<String> = REPORT_COLUMNS
+        .iter()
+        .map(|m| csv_field(m.text(lang)))
+        .collect();
+    out.push_str(&header.join(";"));
+    out.push_str("\r\n");
+    for l in r.stores.iter().chain(std::iter::once(&r.total)) {
+        let fields: Vec<String> = report_cells(l)
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(s) => csv_field(&s),
+                Cell::Int(v) => v.to_string(),
+                Cell::Money(v) => format!(
+                    "{}{},{:02}",
+                    if v < 0 { "-" } else { "" },
+                    v.abs() / 100,
+                    v.abs() % 100
+                ),
+                Cell::Date(d) => d.format("%d.%m.%Y").to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
+        out.push_str(&fields.join(";"));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}

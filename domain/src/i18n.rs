@@ -669,6 +669,34 @@ messages! {
     Latest => "Последняя", "Latest";
     ShopperAccount => "Тайный покупатель (учётная запись)", "Mystery shopper (account)";
     VisitDay => "День визита", "Day of the visit";
+    // motivation and results
+    AttributionDays => "Окно учёта выручки, дней после визита по сертификату", "Revenue window, days after the certificate visit";
+    MarginPercent => "Маржа клиники, %", "Clinic's margin, %";
+    PerHandout => "За выдачу сертификата с контактами, ₽", "Per hand-out with contacts, ₽";
+    HandoutWhenRedeemed => "Считать выдачу только после визита по сертификату", "Count a hand-out only once its certificate is redeemed";
+    PerRedemption => "За визит по сертификату, ₽", "Per certificate redeemed, ₽";
+    PerBuyer => "За участника, купившего другие услуги, ₽", "Per participant who bought other services, ₽";
+    WeeklyCap => "Не больше за неделю на сотрудника, ₽", "At most per employee and week, ₽";
+    Decision => "Решение", "Decision";
+    ColName => "Название", "Name";
+    ColPrinted => "Напечатано сертификатов", "Certificates printed";
+    ColDiscount => "Скидка по сертификатам, ₽", "Discount given, ₽";
+    ColCosts => "Расходы, ₽", "Costs, ₽";
+    ColProfit => "Прибыль, ₽", "Profit, ₽";
+    ColRoi => "ROI, %", "ROI, %";
+    ColShopperScore => "Оценка тайного покупателя", "Mystery-shopper score";
+    ColCumulativeProfit => "Прибыль нарастающим итогом, ₽", "Cumulative profit, ₽";
+    SheetPartners => "По партнёрам", "By partner";
+    SheetCosts => "Расходы", "Costs";
+    SheetProfit => "Прибыль по дням", "Profit by day";
+    ErrAmountTooLarge => "не больше 100 000 ₽", "at most 100,000 ₽";
+    ErrWeekNotFinished => "неделя ещё не закончилась — выплата после воскресенья", "the week has not ended: pay it after Sunday";
+    ErrWeekAlreadyPaid => "эта неделя уже выплачена", "this week is already paid";
+    ErrCostOfPayout => "это выплата мотивации — она записана один раз и не удаляется из расходов", "this is a motivation payout: it is recorded once and not deleted from the costs";
+    SignalOwnPhone => "телефон участника совпадает с телефоном сотрудника", "a participant's phone is an employee's";
+    SignalNearPhones => "несколько телефонов отличаются одной цифрой", "several phones differ in one digit";
+    SignalBurst => "почти все выдачи — в последние часы недели", "most hand-outs in the week's last hours";
+    SignalNeverRedeemed => "много выдач давностью больше двух недель — ни одна не погашена", "many hand-outs over two weeks old, none redeemed";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -704,6 +732,13 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "time_zone" => Msg::TimeZone,
         "count" => Msg::Count,
         "min_days_cover" => Msg::MinDaysCover,
+        "attribution_days" => Msg::AttributionDays,
+        "margin_percent" => Msg::MarginPercent,
+        "per_handout" => Msg::PerHandout,
+        "per_redemption" => Msg::PerRedemption,
+        "per_buyer" => Msg::PerBuyer,
+        "weekly_cap" => Msg::WeeklyCap,
+        "decision" => Msg::Decision,
         "store_ids" => Msg::Stores,
         "code" => Msg::CertCode,
         "reason" => Msg::Reason,

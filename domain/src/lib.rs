@@ -17,6 +17,7 @@ pub mod ids;
 pub mod ledger;
 pub mod lifecycle;
 pub mod model;
+pub mod motivation;
 pub mod policy;
 pub mod results;
 pub mod shopper;

@@ -23,6 +23,13 @@ pub struct ClinicSettings {
     /// The weekday the weekly routine is due: 1 = Monday … 7 = Sunday (weeks run Monday–Sunday).
     #[serde(default = "monday")]
     pub weekly_check_day: i64,
+    /// The clinic's margin on what participants pay, percent (profit = revenue × margin − costs).
+    #[serde(default = "default_margin")]
+    pub margin_percent: i64,
+}
+
+fn default_margin() -> i64 {
+    crate::results::DEFAULT_MARGIN_PERCENT
 }
 
 fn monday() -> i64 {
@@ -47,6 +54,10 @@ pub struct Campaign {
     /// A store with fewer days of certificates or forms than this is an alert (default 5).
     #[serde(default = "default_min_days")]
     pub min_days_cover: i64,
+    /// Visits within this many days after the redemption count as the campaign's revenue
+    /// (default 90).
+    #[serde(default = "default_attribution_days")]
+    pub attribution_days: i64,
     /// Sum of the costs ledger, kopecks: the clinic's own figure, present for the marketer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", schema(value_type = Option<i64>))]
@@ -77,10 +88,18 @@ pub struct CampaignInput {
     #[serde(default, deserialize_with = "text_or_number")]
     #[cfg_attr(feature = "server", schema(value_type = Option<i64>, example = 5))]
     pub min_days_cover: String,
+    /// Days after a redemption whose visits count as revenue: 1–730, empty for the default 90.
+    #[serde(default, deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<i64>, example = 90))]
+    pub attribution_days: String,
 }
 
 fn default_status() -> String {
     "draft".into()
+}
+
+fn default_attribution_days() -> i64 {
+    crate::results::DEFAULT_ATTRIBUTION_DAYS
 }
 
 fn default_min_days() -> i64 {

@@ -54,6 +54,10 @@ pub enum Op {
     ManageMaterials,
     /// Record a doctor's briefing (doctors have no accounts).
     RecordBriefings,
+    /// Motivation: the rules, every employee's standing, reviews of held bonuses, payouts.
+    ManageMotivation,
+    /// Weekly and final results with profit and payback, their charts, PDF and spreadsheets.
+    ViewResults,
 
     // ---- reads several roles share (store staff: scoped) ----
     /// Campaigns: name, dates, face value, status, terms (no costs).
@@ -73,6 +77,8 @@ pub enum Op {
     /// The staff home: the store's figures and the regulations.
     StaffHome,
     ConfirmRegulations,
+    /// One's own and one's store's motivation standing this week.
+    ViewOwnStanding,
     /// Count the store's materials and ask the clinic for more.
     ReportStock,
 
@@ -121,10 +127,10 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
         | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants
         | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings
-        | ManageShopperVisits => MARKETER,
+        | ManageShopperVisits | ManageMotivation | ViewResults => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
-        StaffHome | ConfirmRegulations | ReportStock => &[StoreStaff],
+        StaffHome | ConfirmRegulations | ReportStock | ViewOwnStanding => &[StoreStaff],
         CheckIn | Redeem | UndoRedemption | RecordVisit | ViewVisits | ViewServices => FRONT_DESK,
         ConfirmBriefing => &[Reception],
         ShopperHome | DoShopperVisit => &[MysteryShopper],

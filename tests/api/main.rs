@@ -11,6 +11,7 @@ mod checklist;
 mod helpers;
 mod lifecycle;
 mod materials;
+mod motivation;
 mod pages;
 mod participants;
 mod partners;

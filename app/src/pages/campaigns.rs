@@ -103,6 +103,7 @@ fn CampaignForm(
                 <Field label=Msg::FaceValue name="face_value" value=v(|c| format::money_input(c.face_value)) required=true placeholder="500" error/>
                 <Field label=Msg::ValidUntil name="valid_until" kind="date" value=v(|c| c.valid_until.to_string()) required=true error/>
                 <Field label=Msg::MinDaysCover name="min_days_cover" kind="number" value=v(|c| c.min_days_cover.to_string()) placeholder="5" error/>
+                <Field label=Msg::AttributionDays name="attribution_days" kind="number" value=v(|c| c.attribution_days.to_string()) placeholder="90" error/>
             </div>
             <div class="field">
                 <label for="f-status">{t(Msg::Status)}</label>

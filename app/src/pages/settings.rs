@@ -60,6 +60,7 @@ pub fn SettingsPage() -> impl IntoView {
                                                 }).collect_view()}
                                         </select>
                                     </div>
+                                    <Field label=Msg::MarginPercent name="margin_percent" kind="number" value=s.margin_percent.to_string() placeholder="40" error/>
                                     <p class="muted">{t(Msg::Currency)}": "{s.currency.clone()}</p>
                                     {move || saved.get().then(|| view! { <p class="notice">{t(Msg::Saved)}</p> })}
                                     <button type="submit" class="btn btn-primary">{t(Msg::Save)}</button>

@@ -32,6 +32,7 @@ pub async fn save_campaign(
     status: String,
     partner_ids: Option<Vec<i64>>,
     min_days_cover: Option<String>,
+    attribution_days: Option<String>,
 ) -> AppResult<Campaign> {
     let input = CampaignInput {
         name,
@@ -44,6 +45,7 @@ pub async fn save_campaign(
         status,
         partner_ids: partner_ids.unwrap_or_default(),
         min_days_cover: min_days_cover.unwrap_or_default(),
+        attribution_days: attribution_days.unwrap_or_default(),
     };
     let created = with_actor!(|st, a| match id {
         Some(id) => ops::campaigns::update(&st.db, &a, CampaignId(id), &input).await,

@@ -26,6 +26,7 @@ pub async fn save_settings(
     public_url: String,
     time_zone: String,
     #[server(default)] weekly_check_day: String,
+    #[server(default)] margin_percent: String,
 ) -> AppResult<ClinicSettings> {
     let input = ClinicSettings {
         name,
@@ -42,6 +43,11 @@ pub async fn save_settings(
                 0
             },
         ),
+        margin_percent: if margin_percent.trim().is_empty() {
+            domain::results::DEFAULT_MARGIN_PERCENT
+        } else {
+            margin_percent.trim().parse().unwrap_or(-1)
+        },
     };
     with_actor!(|st, a| ops::settings::update(&st.db, &a, &input).await)
 }

@@ -23,6 +23,7 @@ pub struct CampaignFields<'a> {
     pub terms: &'a str,
     pub status: CampaignStatus,
     pub min_days_cover: i64,
+    pub attribution_days: i64,
 }
 
 pub async fn insert<'c>(
@@ -31,8 +32,8 @@ pub async fn insert<'c>(
     at: DateTime<Utc>,
 ) -> Result<CampaignId, DomainError> {
     sqlx::query_scalar(
-        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at, min_days_cover)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at, min_days_cover, attribution_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -43,6 +44,7 @@ pub async fn insert<'c>(
     .bind(c.status.as_str())
     .bind(ts(at))
     .bind(c.min_days_cover)
+    .bind(c.attribution_days)
     .fetch_one(e)
     .await
     .map_err(internal)
@@ -56,7 +58,7 @@ pub async fn update<'c>(
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, start_date = $2, end_date = $3, face_value_kopecks = $4, valid_until = $5,
-         terms = $6, status = $7, updated_at = $8, min_days_cover = $10 WHERE id = $9",
+         terms = $6, status = $7, updated_at = $8, min_days_cover = $10, attribution_days = $11 WHERE id = $9",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -68,6 +70,7 @@ pub async fn update<'c>(
     .bind(ts(at))
     .bind(id)
     .bind(c.min_days_cover)
+    .bind(c.attribution_days)
     .execute(e)
     .await
     .map_err(internal)?;
@@ -109,6 +112,7 @@ struct CampaignRow {
     cost_total: i64,
     next_serial: i64,
     min_days_cover: i64,
+    attribution_days: i64,
 }
 
 /// A campaign as stored, with what the rules need beyond the public record.
@@ -161,6 +165,7 @@ impl CampaignRow {
                 status: status(&self.status)?,
                 partner_ids: partners,
                 min_days_cover: self.min_days_cover,
+                attribution_days: self.attribution_days,
                 cost_total: None,
             },
         })
@@ -169,7 +174,7 @@ impl CampaignRow {
 
 const SELECT: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.face_value_kopecks, c.valid_until, c.terms, c.status,
     CAST(COALESCE((SELECT SUM(amount_kopecks) FROM campaign_costs k WHERE k.campaign_id = c.id), 0) AS BIGINT) AS cost_total,
-    c.next_serial, c.min_days_cover
+    c.next_serial, c.min_days_cover, c.attribution_days
     FROM campaigns c";
 
 /// Campaigns, newest start first; only those a store's partner takes part in, when given.

@@ -18,6 +18,7 @@ pub mod checkin;
 pub mod checks;
 pub mod handouts;
 pub mod materials;
+pub mod motivation;
 pub mod participants;
 pub mod partners;
 pub mod people;

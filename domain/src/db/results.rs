@@ -16,6 +16,8 @@ pub struct HandoutRow {
     pub store_id: Option<i64>,
     pub employee_id: Option<i64>,
     pub patient_id: i64,
+    /// 1 while the participant's consent stands.
+    pub contact: i64,
 }
 
 pub async fn handouts<'c>(
@@ -23,7 +25,10 @@ pub async fn handouts<'c>(
     campaign: CampaignId,
 ) -> Result<Vec<HandoutRow>, DomainError> {
     sqlx::query_as(&format!(
-        "SELECT happened_at, store_id, employee_id, patient_id FROM handouts WHERE campaign_id = $1 LIMIT {MAX_ROWS}"
+        "SELECT h.happened_at, h.store_id, h.employee_id, h.patient_id,
+                CASE WHEN p.consent_withdrawn_at IS NULL THEN 1 ELSE 0 END AS contact
+         FROM handouts h JOIN patients p ON p.id = h.patient_id
+         WHERE h.campaign_id = $1 LIMIT {MAX_ROWS}"
     ))
     .bind(campaign)
     .fetch_all(e)
@@ -61,6 +66,7 @@ pub struct VisitRow {
     pub amount_kopecks: i64,
     /// 1 for the first visit recorded for its redemption.
     pub first: i64,
+    pub redeemed_at: String,
 }
 
 pub async fn visits<'c>(
@@ -70,7 +76,7 @@ pub async fn visits<'c>(
     sqlx::query_as(&format!(
         "SELECT v.visited_on, v.store_id, v.employee_id, v.patient_id, v.amount_kopecks,
                 CASE WHEN v.id = (SELECT MIN(v2.id) FROM visits v2 WHERE v2.redemption_id = v.redemption_id)
-                     THEN 1 ELSE 0 END AS first
+                     THEN 1 ELSE 0 END AS first, r.redeemed_at
          FROM visits v JOIN redemptions r ON r.id = v.redemption_id
          WHERE v.campaign_id = $1 AND r.undone_at IS NULL LIMIT {MAX_ROWS}"
     ))
@@ -92,6 +98,38 @@ pub async fn employees<'c>(
                     WHERE cp.campaign_id = $1))
             OR u.id IN (SELECT employee_id FROM handouts WHERE campaign_id = $1 AND employee_id IS NOT NULL)
          ORDER BY u.name, u.id LIMIT 10000",
+    )
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// Certificates printed for the campaign, by the store they are allocated to (`None`: the
+/// clinic's stock).
+pub async fn printed<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<(Option<i64>, i64)>, DomainError> {
+    sqlx::query_as(
+        "SELECT store_id, CAST(COUNT(*) AS BIGINT) FROM certificates WHERE campaign_id = $1
+         GROUP BY store_id LIMIT 100000",
+    )
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// The campaign's stores: (id, name, partner id, partner name).
+pub async fn stores<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<(i64, String, i64, String)>, DomainError> {
+    sqlx::query_as(
+        "SELECT s.id, s.name, p.id, p.name FROM stores s JOIN partners p ON p.id = s.partner_id
+         JOIN campaign_partners cp ON cp.partner_id = s.partner_id AND cp.campaign_id = $1
+         ORDER BY p.name, s.name, s.id LIMIT 5000",
     )
     .bind(campaign)
     .fetch_all(e)

@@ -17,6 +17,7 @@ struct SettingsRow {
     time_zone: String,
     currency: String,
     weekly_check_day: i64,
+    margin_percent: i64,
 }
 
 fn defaults() -> ClinicSettings {
@@ -28,12 +29,13 @@ fn defaults() -> ClinicSettings {
         time_zone: DEFAULT_TIME_ZONE.into(),
         currency: "RUB".into(),
         weekly_check_day: 1,
+        margin_percent: crate::results::DEFAULT_MARGIN_PERCENT,
     }
 }
 
 pub async fn get<'c>(e: impl AnyExecutor<'c>) -> Result<ClinicSettings, DomainError> {
     let row: Option<SettingsRow> = sqlx::query_as(
-        "SELECT name, address, phone, public_url, time_zone, currency, weekly_check_day FROM clinic_settings WHERE id = 1",
+        "SELECT name, address, phone, public_url, time_zone, currency, weekly_check_day, margin_percent FROM clinic_settings WHERE id = 1",
     )
     .fetch_optional(e)
     .await
@@ -47,6 +49,7 @@ pub async fn get<'c>(e: impl AnyExecutor<'c>) -> Result<ClinicSettings, DomainEr
             time_zone: r.time_zone,
             currency: r.currency,
             weekly_check_day: r.weekly_check_day,
+            margin_percent: r.margin_percent,
         },
         None => defaults(),
     })
@@ -58,9 +61,9 @@ pub async fn save<'c>(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DomainError> {
     sqlx::query(
-        "INSERT INTO clinic_settings (id, name, address, phone, public_url, time_zone, currency, updated_at, weekly_check_day)
-         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE SET name = $1, address = $2, phone = $3, public_url = $4, time_zone = $5, currency = $6, updated_at = $7, weekly_check_day = $8",
+        "INSERT INTO clinic_settings (id, name, address, phone, public_url, time_zone, currency, updated_at, weekly_check_day, margin_percent)
+         VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (id) DO UPDATE SET name = $1, address = $2, phone = $3, public_url = $4, time_zone = $5, currency = $6, updated_at = $7, weekly_check_day = $8, margin_percent = $9",
     )
     .bind(&s.name)
     .bind(&s.address)
@@ -70,6 +73,7 @@ pub async fn save<'c>(
     .bind(&s.currency)
     .bind(ts(at))
     .bind(s.weekly_check_day)
+    .bind(s.margin_percent)
     .execute(e)
     .await
     .map_err(internal)?;

@@ -28,6 +28,7 @@ pub struct ValidCampaign {
     pub status: CampaignStatus,
     pub partner_ids: Vec<PartnerId>,
     pub min_days_cover: i64,
+    pub attribution_days: i64,
 }
 
 impl ValidCampaign {
@@ -41,6 +42,7 @@ impl ValidCampaign {
             terms: &self.terms,
             status: self.status,
             min_days_cover: self.min_days_cover,
+            attribution_days: self.attribution_days,
         }
     }
     fn terms(&self) -> crate::lifecycle::CampaignTerms {
@@ -94,12 +96,33 @@ impl CampaignInput {
                 }
             }
         };
+        let attribution = if self.attribution_days.trim().is_empty() {
+            Some(crate::results::DEFAULT_ATTRIBUTION_DAYS)
+        } else {
+            match self.attribution_days.trim().parse::<i64>() {
+                Ok(n) if (1..=crate::results::MAX_ATTRIBUTION_DAYS).contains(&n) => Some(n),
+                _ => {
+                    c.push("attribution_days", ErrorCode::CountOutOfRange);
+                    None
+                }
+            }
+        };
         c.finish()?;
         let mut partner_ids: Vec<PartnerId> =
             self.partner_ids.iter().copied().map(PartnerId).collect();
         partner_ids.sort_unstable();
         partner_ids.dedup();
-        match (name, start, end, face, valid_until, terms, status, min_days) {
+        match (
+            name,
+            start,
+            end,
+            face,
+            valid_until,
+            terms,
+            status,
+            min_days,
+            attribution,
+        ) {
             (
                 Some(name),
                 Some(start_date),
@@ -109,6 +132,7 @@ impl CampaignInput {
                 Some(terms),
                 Some(status),
                 Some(min_days_cover),
+                Some(attribution_days),
             ) => Ok(ValidCampaign {
                 name,
                 start_date,
@@ -119,6 +143,7 @@ impl CampaignInput {
                 status,
                 partner_ids,
                 min_days_cover,
+                attribution_days,
             }),
             _ => Err(DomainError::Internal),
         }
@@ -297,6 +322,9 @@ pub async fn add_cost(
 pub async fn delete_cost(db: &Db, actor: &Actor, cost_id: i64) -> Result<(), DomainError> {
     actor.may(Op::ManageCosts)?;
     let mut w = db.write(actor).await?;
+    if db::motivation::is_payout_cost(&mut *w.tx, cost_id).await? {
+        return Err(DomainError::Refused(ErrorCode::CostOfPayout));
+    }
     if !db::campaigns::delete_cost(&mut *w.tx, cost_id).await? {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }

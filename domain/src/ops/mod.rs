@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod handouts;
 pub mod ledger;
 pub mod materials;
+pub mod motivation;
 pub mod participants;
 pub mod partners;
 pub mod people;

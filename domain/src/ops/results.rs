@@ -1,43 +1,49 @@
-//! Results: the week's summary (item 17д) per store and employee, week over week, with the
+//! Results: the week's summary (item 17д) per store and employee, week over week, and the final
+//! report (item 21) with profit, ROI and payback per store, partner and employee, with the
 //! definitions of `crate::results`; as JSON and as spreadsheets (`crate::export`).
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
 
 use crate::auth::Actor;
 use crate::db::{self, Db};
 use crate::error::{DomainError, ErrorCode};
 use crate::ids::CampaignId;
+use crate::model::Campaign;
 use crate::policy::Op;
-use crate::results::{Event, LineOf, WeeklyLine, WeeklySummary, line_figures, weeks};
+use crate::results::{
+    CostLine, Event, FinalReport, Funnel, LineOf, ReportLine, Tally, WeeklyLine, WeeklySummary,
+    allocate, cumulative, profit, roi_percent, weeks,
+};
+use crate::types::CostCategory;
 
-/// Week over week, per store and per employee: the clinic's own figures (the marketer's).
-pub async fn weekly_summary(
-    db: &Db,
-    actor: &Actor,
-    campaign: CampaignId,
-) -> Result<WeeklySummary, DomainError> {
-    actor.may(Op::ViewClinicFigures)?;
-    let c = {
-        let mut conn = db.pool.acquire().await.map_err(db::internal)?;
-        db::campaigns::get(&mut conn, campaign)
-            .await?
-            .ok_or(DomainError::Refused(ErrorCode::NotFound))?
-            .campaign
-    };
-    let today = db.clock.today();
-    let through = today.min(c.valid_until).max(c.start_date);
-    let weeks = weeks(c.start_date, through);
+async fn campaign(db: &Db, id: CampaignId) -> Result<Campaign, DomainError> {
+    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
+    Ok(db::campaigns::get(&mut conn, id)
+        .await?
+        .ok_or(DomainError::Refused(ErrorCode::NotFound))?
+        .campaign)
+}
+
+/// The campaign's events on their clinic days; visits only within the attribution window.
+async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
+    let id = CampaignId(c.id);
     let day = |ts: &str| db::parse_ts(ts).map(|t| db.clock.date_of(t));
+    let window = Duration::days(c.attribution_days);
     let mut events = Vec::new();
-    for h in db::results::handouts(&db.pool, campaign).await? {
+    for h in db::results::handouts(&db.pool, id).await? {
         if let Some(day) = day(&h.happened_at) {
             events.push(Event::HandedOut {
                 day,
                 store: h.store_id,
                 employee: h.employee_id,
                 patient: h.patient_id,
+                contact: h.contact != 0,
             });
         }
     }
-    for r in db::results::redemptions(&db.pool, campaign).await? {
+    for r in db::results::redemptions(&db.pool, id).await? {
         if let Some(day) = day(&r.redeemed_at) {
             events.push(Event::Came {
                 day,
@@ -46,19 +52,42 @@ pub async fn weekly_summary(
             });
         }
     }
-    for v in db::results::visits(&db.pool, campaign).await? {
-        if let Ok(day) = db::stored_date(&v.visited_on) {
-            events.push(Event::Visit {
-                day,
-                store: v.store_id,
-                employee: v.employee_id,
-                patient: v.patient_id,
-                amount: v.amount_kopecks,
-                first: v.first != 0,
-            });
+    for v in db::results::visits(&db.pool, id).await? {
+        let (Ok(on), Some(redeemed)) = (db::stored_date(&v.visited_on), day(&v.redeemed_at)) else {
+            continue;
+        };
+        if on > redeemed + window {
+            continue;
         }
+        events.push(Event::Visit {
+            day: on,
+            store: v.store_id,
+            employee: v.employee_id,
+            patient: v.patient_id,
+            amount: v.amount_kopecks,
+            first: v.first != 0,
+        });
     }
-    let stores = db::shopper::campaign_stores(&db.pool, campaign).await?;
+    Ok(events)
+}
+
+fn campaign_weeks(db: &Db, c: &Campaign) -> Vec<NaiveDate> {
+    let today = db.clock.today();
+    weeks(c.start_date, today.min(c.valid_until).max(c.start_date))
+}
+
+/// Week over week, per store and per employee: the clinic's own figures (the marketer's).
+pub async fn weekly_summary(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: CampaignId,
+) -> Result<WeeklySummary, DomainError> {
+    actor.may(Op::ViewClinicFigures)?;
+    let c = campaign(db, campaign_id).await?;
+    let weeks = campaign_weeks(db, &c);
+    let events = events(db, &c).await?;
+    let tally = Tally::count(&weeks, &events, &HashMap::new());
+    let stores = db::results::stores(&db.pool, campaign_id).await?;
     let store_name = |id: Option<i64>| {
         stores
             .iter()
@@ -67,7 +96,7 @@ pub async fn weekly_summary(
             .unwrap_or_default()
     };
     let line = |of: LineOf, store: Option<i64>, employee: Option<(i64, String)>| {
-        let (per, total) = line_figures(&weeks, &events, of);
+        let (per, total) = tally.line(of);
         WeeklyLine {
             store_id: store,
             store_name: store_name(store),
@@ -81,7 +110,7 @@ pub async fn weekly_summary(
         .iter()
         .map(|s| line(LineOf::Store(s.0), Some(s.0), None))
         .collect();
-    let employee_lines = db::results::employees(&db.pool, campaign)
+    let employee_lines = db::results::employees(&db.pool, campaign_id)
         .await?
         .into_iter()
         .map(|(id, name, store)| line(LineOf::Employee(id), store, Some((id, name))))
@@ -93,5 +122,197 @@ pub async fn weekly_summary(
         weeks,
         stores: store_lines,
         employees: employee_lines,
+    })
+}
+
+/// The campaign's results (item 21): the funnel, revenue, discount, costs, profit, ROI and
+/// payback for the campaign, each partner, store and employee; the cumulative profit.
+pub async fn final_report(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: CampaignId,
+) -> Result<FinalReport, DomainError> {
+    actor.may(Op::ViewResults)?;
+    let c = campaign(db, campaign_id).await?;
+    let settings = super::settings::get(db).await?;
+    let margin = settings.margin_percent;
+    let today = db.clock.today();
+    let weeks = campaign_weeks(db, &c);
+    let events = events(db, &c).await?;
+    let stores = db::results::stores(&db.pool, campaign_id).await?;
+    let partner_of: HashMap<i64, i64> = stores.iter().map(|s| (s.0, s.2)).collect();
+    let tally = Tally::count(&weeks, &events, &partner_of);
+    let printed = db::results::printed(&db.pool, campaign_id).await?;
+    let printed_total: i64 = printed.iter().map(|p| p.1).sum();
+    let printed_of = |s: i64| printed.iter().find(|p| p.0 == Some(s)).map_or(0, |p| p.1);
+    let costs = db::campaigns::costs(&db.pool, campaign_id).await?;
+    let cost_total: i64 = costs.iter().map(|k| k.amount.kopecks()).sum();
+    let paid = db::motivation::paid_by_store(&db.pool, campaign_id).await?;
+    let paid_total: i64 = paid.iter().map(|p| p.2).sum();
+    let paid_of_store =
+        |s: i64| -> i64 { paid.iter().filter(|p| p.0 == Some(s)).map(|p| p.2).sum() };
+    // Costs other than the payouts, shared by certificates allocated (else by hand-outs).
+    let shared = (cost_total - paid_total).max(0);
+    let by_printed: Vec<i64> = stores.iter().map(|s| printed_of(s.0)).collect();
+    let weights = if by_printed.iter().any(|w| *w > 0) {
+        by_printed
+    } else {
+        stores
+            .iter()
+            .map(|s| tally.line(LineOf::Store(s.0)).1.handed_out)
+            .collect()
+    };
+    let shares = allocate(shared, &weights);
+    let scores = super::shopper::latest_scores(db, Some(c.id)).await?;
+    let face = c.face_value.kopecks();
+    let make =
+        |of: LineOf, id: Option<i64>, name: String, partner: String, printed: i64, costs: i64| {
+            let (_, f) = tally.line(of);
+            let p = profit(f.revenue(), margin, costs);
+            ReportLine {
+                id,
+                name,
+                partner_name: partner,
+                printed,
+                discount: face * f.came,
+                costs,
+                profit: p,
+                roi_percent: roi_percent(p, costs),
+                shopper_score: None,
+                figures: f,
+            }
+        };
+    let mut store_lines: Vec<ReportLine> = stores
+        .iter()
+        .zip(&shares)
+        .map(|(s, share)| {
+            let mut l = make(
+                LineOf::Store(s.0),
+                Some(s.0),
+                s.1.clone(),
+                s.3.clone(),
+                printed_of(s.0),
+                paid_of_store(s.0) + share,
+            );
+            l.shopper_score = scores.get(&s.0).copied();
+            l
+        })
+        .collect();
+    let mut partners: Vec<(i64, String)> = stores.iter().map(|s| (s.2, s.3.clone())).collect();
+    partners.dedup();
+    let mut partner_lines: Vec<ReportLine> = partners
+        .iter()
+        .map(|(pid, pname)| {
+            let mine: Vec<&ReportLine> = stores
+                .iter()
+                .zip(&store_lines)
+                .filter(|(s, _)| s.2 == *pid)
+                .map(|(_, l)| l)
+                .collect();
+            make(
+                LineOf::Partner(*pid),
+                Some(*pid),
+                pname.clone(),
+                pname.clone(),
+                mine.iter().map(|l| l.printed).sum(),
+                mine.iter().map(|l| l.costs).sum(),
+            )
+        })
+        .collect();
+    let store_name = |id: Option<i64>| {
+        stores
+            .iter()
+            .find(|s| Some(s.0) == id)
+            .map(|s| (s.1.clone(), s.3.clone()))
+            .unwrap_or_default()
+    };
+    let mut employee_lines: Vec<ReportLine> = db::results::employees(&db.pool, campaign_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, store)| {
+            let (sname, _) = store_name(store);
+            let motivation: i64 = paid.iter().filter(|p| p.1 == id).map(|p| p.2).sum();
+            make(LineOf::Employee(id), Some(id), name, sname, 0, motivation)
+        })
+        .collect();
+    let total = make(
+        LineOf::All,
+        None,
+        c.name.clone(),
+        String::new(),
+        printed_total,
+        cost_total,
+    );
+    for lines in [&mut store_lines, &mut partner_lines, &mut employee_lines] {
+        lines.sort_by(|a, b| b.profit.cmp(&a.profit).then(a.name.cmp(&b.name)));
+    }
+    // Cumulative profit: revenue on its visit day, costs on the day they were spent.
+    let mut revenue_by_day: HashMap<NaiveDate, i64> = HashMap::new();
+    for e in &events {
+        if let Event::Visit { day, amount, .. } = e {
+            *revenue_by_day.entry(*day).or_default() += amount;
+        }
+    }
+    let mut costs_by_day: HashMap<NaiveDate, i64> = HashMap::new();
+    for k in &costs {
+        *costs_by_day.entry(k.spent_on).or_default() += k.amount.kopecks();
+    }
+    let from = costs
+        .iter()
+        .map(|k| k.spent_on)
+        .chain(std::iter::once(c.start_date))
+        .min()
+        .unwrap_or(c.start_date);
+    let to = today.max(from);
+    let (points, payback_on) = cumulative(&revenue_by_day, &costs_by_day, margin, from, to);
+    let cost_lines = CostCategory::ALL
+        .iter()
+        .map(|cat| CostLine {
+            category: cat.as_str().to_owned(),
+            amount: costs
+                .iter()
+                .filter(|k| k.category == *cat)
+                .map(|k| k.amount.kopecks())
+                .sum(),
+        })
+        .collect();
+    let weekly = stores
+        .iter()
+        .map(|s| {
+            let (per, total) = tally.line(LineOf::Store(s.0));
+            WeeklyLine {
+                store_id: Some(s.0),
+                store_name: s.1.clone(),
+                employee_id: None,
+                employee_name: None,
+                weeks: per,
+                total,
+            }
+        })
+        .collect();
+    Ok(FinalReport {
+        campaign_id: c.id,
+        campaign_name: c.name.clone(),
+        start_date: Some(c.start_date),
+        end_date: Some(c.end_date),
+        as_of: Some(today),
+        face_value: face,
+        margin_percent: margin,
+        attribution_days: c.attribution_days,
+        funnel: Funnel {
+            printed: printed_total,
+            handed_out: total.figures.handed_out,
+            redeemed: total.figures.came,
+            bought: total.figures.bought,
+        },
+        total,
+        partners: partner_lines,
+        stores: store_lines,
+        employees: employee_lines,
+        costs: cost_lines,
+        cumulative: points,
+        payback_on,
+        weeks,
+        weekly,
     })
 }

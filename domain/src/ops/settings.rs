@@ -49,6 +49,9 @@ impl ClinicSettings {
         if !(1..=7).contains(&self.weekly_check_day) {
             c.push("weekly_check_day", ErrorCode::InvalidChoice);
         }
+        if !(0..=100).contains(&self.margin_percent) {
+            c.push("margin_percent", ErrorCode::CountOutOfRange);
+        }
         c.finish()?;
         Ok(ClinicSettings {
             name: name.unwrap_or_default(),
@@ -58,6 +61,7 @@ impl ClinicSettings {
             time_zone: tz.to_owned(),
             currency: "RUB".into(),
             weekly_check_day: self.weekly_check_day,
+            margin_percent: self.margin_percent,
         })
     }
 }

@@ -27,6 +27,7 @@ pub mod checkin;
 pub mod handouts;
 pub mod ledger;
 pub mod materials;
+pub mod motivation;
 pub mod participants;
 pub mod partners;
 pub mod people;
@@ -158,6 +159,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tasks::router())
         .merge(shopper::router())
         .merge(results::router())
+        .merge(motivation::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use domain::ids::CampaignId;
-use domain::results::WeeklySummary;
+use domain::results::{FinalReport, WeeklySummary};
 use domain::{export, ops};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,6 +19,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(weekly_summary))
         .routes(routes!(weekly_summary_xlsx))
         .routes(routes!(weekly_summary_csv))
+        .routes(routes!(final_report))
+        .routes(routes!(final_report_xlsx))
+        .routes(routes!(final_report_csv))
 }
 
 #[utoipa::path(get, path = "/campaigns/{id}/weekly-summary", tag = "results", params(("id" = i64, Path)),
@@ -85,6 +88,66 @@ async fn weekly_summary_csv(
             "text/csv; charset=utf-8",
             format!("weekly-summary-{}.csv", id.get()),
             export::weekly_summary_csv(&s, c.lang),
+        ),
+        Err(e) => ApiError(e, c.lang).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/campaigns/{id}/report", tag = "results", params(("id" = i64, Path)),
+    description = "The campaign's results (checklist item 21) as the README defines them: the funnel printed → handed out → \
+        redeemed → bought other services; per partner (best profit first), store and employee: contacts, came, visits, \
+        revenue within the attribution window (the certificate visit and later visits), discount given, costs (motivation \
+        paid to the line's staff plus its share of the other costs by certificates allocated), profit = revenue × the \
+        clinic's margin − costs, ROI; costs by category; cumulative profit day by day and the payback day; each store's \
+        weeks. Kopecks.",
+    responses((status = 200, body = FinalReport), (status = 403, body = ErrorBody)))]
+async fn final_report(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<CampaignId>,
+) -> ApiResult<Json<FinalReport>> {
+    c.wrap(ops::results::final_report(&st.db, &c.actor, id).await)
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/campaigns/{id}/report/xlsx", tag = "results", params(("id" = i64, Path)),
+    description = "The final report as an Excel workbook: by partner with the campaign's total, by store, by employee, \
+        costs by category, and the cumulative profit by day.",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, body = ErrorBody)))]
+async fn final_report_xlsx(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<CampaignId>,
+) -> Response {
+    let r = match ops::results::final_report(&st.db, &c.actor, id).await {
+        Ok(r) => r,
+        Err(e) => return ApiError(e, c.lang).into_response(),
+    };
+    match export::final_report_xlsx(&r, c.lang) {
+        Ok(bytes) => download(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("report-{}.xlsx", r.campaign_id),
+            bytes,
+        ),
+        Err(e) => ApiError(e, c.lang).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/campaigns/{id}/report/csv", tag = "results", params(("id" = i64, Path)),
+    description = "The final report by store as CSV (UTF-8 with a BOM, `;`, roubles with a decimal comma), the campaign's \
+        total last.",
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
+async fn final_report_csv(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<CampaignId>,
+) -> Response {
+    match ops::results::final_report(&st.db, &c.actor, id).await {
+        Ok(r) => download(
+            "text/csv; charset=utf-8",
+            format!("report-{}.csv", r.campaign_id),
+            export::final_report_csv(&r, c.lang),
         ),
         Err(e) => ApiError(e, c.lang).into_response(),
     }
