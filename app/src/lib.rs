@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stock")) view=pages::stock::StockPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stores"), ParamSegment("store")) view=pages::stock::StoreViewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("stock") view=pages::stock::StaffStockPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("report")) view=pages::results::ReportPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("motivation")) view=pages::results::MotivationPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("shopper-visits") view=pages::shopper::ShopperVisitsPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("shopper-visits"), ParamSegment("id")) view=pages::shopper::ShopperVisitPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("shopper-questions")) view=pages::shopper::ShopperQuestionsPage ssr=SsrMode::Async/>

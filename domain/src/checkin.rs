@@ -320,6 +320,9 @@ pub struct StaffSummary {
     pub regulations_read_at: Option<String>,
     /// The latest hand-outs of this store (phones masked).
     pub recent: Vec<Handout>,
+    /// This week's motivation standing in the store's current campaign.
+    #[serde(default)]
+    pub standing: Option<crate::motivation::StaffStanding>,
 }
 
 /// A participant registering themself from a poster or a paper form's QR code.

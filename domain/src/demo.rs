@@ -289,6 +289,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         UserId(shopper.id),
     )
     .await?;
+    motivation(db, CampaignId(campaign.id)).await?;
     // The busiest store sent most of its pack back to the clinic's storeroom a few days ago and
     // now runs low: the stock page shows it in red and says what to deliver by when.
     if let Some((first_store, _, _)) = store_ids.first() {
@@ -838,4 +839,31 @@ fn poster_photo() -> Vec<u8> {
     let mut out = Vec::new();
     let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img);
     out
+}
+
+/// Motivation: the campaign's rules, and the first finished week paid (its total is in the
+/// costs as `motivation`); the last finished week waits for the marketer's payout.
+async fn motivation(db: &Db, campaign: CampaignId) -> Result<(), DomainError> {
+    let sys = Actor::system();
+    crate::ops::motivation::save_rules(
+        db,
+        &sys,
+        campaign,
+        &crate::motivation::RulesInput {
+            per_handout: "50".into(),
+            handout_when_redeemed: false,
+            per_redemption: "200".into(),
+            per_buyer: "300".into(),
+            weekly_cap: "3 000".into(),
+        },
+    )
+    .await?;
+    let standings = crate::ops::motivation::standings(db, &sys, campaign).await?;
+    let finished: Vec<_> = standings.weeks.iter().filter(|w| w.finished).collect();
+    if finished.len() >= 2
+        && let Some(oldest) = finished.last()
+    {
+        crate::ops::motivation::pay_week(db, &sys, campaign, oldest.monday).await?;
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@
 //! ([`db`]) and the operations ([`ops`]) that the Leptos server functions, the JSON API and the
 //! `sarafan` CLI all call, so a rule is written once.
 
+pub mod charts;
 pub mod checkin;
 pub mod checklist;
 pub mod clock;

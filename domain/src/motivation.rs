@@ -156,6 +156,15 @@ string_enum! {
     }
 }
 
+impl Decision {
+    pub fn msg(self) -> Msg {
+        match self {
+            Decision::Release => Msg::DecisionRelease,
+            Decision::Withhold => Msg::DecisionWithhold,
+        }
+    }
+}
+
 /// One hand-out, as motivation sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handout {

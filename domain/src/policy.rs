@@ -232,6 +232,8 @@ pub const PAGES: &[Page] = &[
     private("/campaigns/:id/certificates", Op::ManageCertificates, None),
     private("/campaigns/:id/stock", Op::ManageCertificates, None),
     private("/campaigns/:id/stores/:store", Op::ViewChecklist, None),
+    private("/campaigns/:id/report", Op::ViewResults, None),
+    private("/campaigns/:id/motivation", Op::ManageMotivation, None),
     private("/stock", Op::ReportStock, Some(Msg::NavStock)),
     private(
         "/shopper-visits",

@@ -199,6 +199,16 @@ fn page_table(s: &Seed) -> Vec<(&'static str, String, &'static str)> {
             "nynnnn",
         ),
         (
+            "/campaigns/:id/report",
+            format!("/campaigns/{c}/report"),
+            "nynnnn",
+        ),
+        (
+            "/campaigns/:id/motivation",
+            format!("/campaigns/{c}/motivation"),
+            "nynnnn",
+        ),
+        (
             "/campaigns/:id/stores/:store",
             format!("/campaigns/{c}/stores/{}", s.store_in),
             "nynnnn",
@@ -334,6 +344,30 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
             "nynnnn",
         ),
         (GetStockBoard::PATH, campaign(), "nynnnn"),
+        (GetFinalReport::PATH, campaign(), "nynnnn"),
+        (GetWeeklySummary::PATH, campaign(), "nynnnn"),
+        (GetMotivation::PATH, campaign(), "nynnnn"),
+        (
+            SaveMotivationRules::PATH,
+            vec![("campaign_id", c.clone()), ("per_handout", "много".into())],
+            "nynnnn",
+        ),
+        (
+            PayMotivationWeek::PATH,
+            vec![("campaign_id", c.clone()), ("week", "2020-01-06".into())],
+            "nynnnn",
+        ),
+        (
+            ReviewMotivation::PATH,
+            vec![
+                ("campaign_id", c.clone()),
+                ("week", "2020-01-06".into()),
+                ("employee_id", "1".into()),
+                ("decision", "release".into()),
+            ],
+            "nynnnn",
+        ),
+        (MyStanding::PATH, none(), "nnnyyn"),
         (
             RecordMovement::PATH,
             vec![

@@ -698,6 +698,36 @@ async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_tw
         3,
         "the poster, the unprompted mention, the offer"
     );
+    // Motivation: the rules are set, the first finished week is paid and is in the costs; the
+    // final report shows revenue, costs and the funnel.
+    let (_, m) = api.get(&format!("/campaigns/{id}/motivation")).await;
+    assert_eq!(m["rules"]["per_handout"], 5_000);
+    let paid: Vec<&serde_json::Value> = m["weeks"]
+        .as_array()
+        .expect("weeks")
+        .iter()
+        .filter(|w| w["payout"].is_object())
+        .collect();
+    assert_eq!(paid.len(), 1, "{m}");
+    assert!(m["paid_total"].as_i64() > Some(0));
+    assert!(
+        m["weeks"]
+            .as_array()
+            .expect("weeks")
+            .iter()
+            .any(|w| w["finished"] == true
+                && w["payout"].is_null()
+                && w["payable"].as_i64() > Some(0)),
+        "a week waits for its payout"
+    );
+    let (_, r) = api.get(&format!("/campaigns/{id}/report")).await;
+    assert!(
+        r["total"]["figures"]["revenue_first"].as_i64() > Some(0),
+        "{r}"
+    );
+    assert!(r["total"]["costs"].as_i64() > Some(0));
+    assert_eq!(r["funnel"]["printed"], 1200);
+    assert_eq!(r["margin_percent"], 45);
     // Every employee has handed some out; some participants came, some bought treatment.
     let (_, a) = api.get(&format!("/campaigns/{id}/attribution")).await;
     assert_eq!(a["total"]["handed_out"], 40, "{a}");

@@ -357,10 +357,14 @@ impl Workspace {
             summary.push("SQLite: unit, PDF and integration tests passed");
         }
         if opts.postgres {
-            // The same integration tests on PostgreSQL; an unreachable server fails them.
+            // The same integration tests on PostgreSQL; an unreachable server fails them. The
+            // same packages as above, so cargo unifies the same features and builds nothing anew.
             step("tests on PostgreSQL", || {
                 self.cargo_env(
-                    &["test", "-p", "server", "--test", "api"],
+                    &[
+                        "test", "-p", "domain", "-p", "print", "-p", "app", "-p", "server", "-p",
+                        "xtask", "--test", "api",
+                    ],
                     &[("SARAFAN_TEST_DATABASE", "postgres")],
                 )
             })?;

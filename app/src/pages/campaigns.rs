@@ -178,6 +178,8 @@ pub fn CampaignPage() -> impl IntoView {
                                 <a class="btn" href=format!("/campaigns/{}/stock", c.id)>{t(Msg::StockForecastTitle)}</a>
                                 <a class="btn" href=format!("/tasks?campaign={}&state=all", c.id)>{t(Msg::Checklist)}</a>
                                 <a class="btn" href=format!("/shopper-visits?campaign={}", c.id)>{t(Msg::NavShopperVisits)}</a>
+                                <a class="btn" href=format!("/campaigns/{}/report", c.id) id="link-report">{t(Msg::ReportTitle)}</a>
+                                <a class="btn" href=format!("/campaigns/{}/motivation", c.id) id="link-motivation">{t(Msg::MotivationTitle)}</a>
                             </p>
                             <section class="card stack" id="attribution">
                                 <h2>{t(Msg::ResultsAttribution)}</h2>

@@ -8,6 +8,7 @@ pub mod home;
 pub mod participants;
 pub mod partners;
 pub mod people;
+pub mod results;
 pub mod settings;
 pub mod shopper;
 pub mod staff;

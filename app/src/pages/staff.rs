@@ -130,6 +130,23 @@ fn staff_view(s: StaffSummary, read: ServerAction<ReadRegulations>, lang: Lang) 
                 {kpi("certs-left", s.certificates_left, Msg::CertsLeft)}
                 {kpi("forms-left", s.forms_left, Msg::FormsLeft)}
             </div>
+            {s.standing.map(|st| view! {
+                <section class="card stack" id="my-standing">
+                    <h2>{Msg::MyWeek.text(lang)}</h2>
+                    <dl class="facts">
+                        <dt>{Msg::Earned.text(lang)}</dt>
+                        <dd id="standing-earned">{format::money(domain::types::Money(st.earned), lang)}{st.held.then(|| view! { " " <span class="warn small">{Msg::Held.text(lang)}</span> })}</dd>
+                        <dt>{Msg::YourRank.text(lang)}</dt>
+                        <dd id="standing-rank">{st.rank}" "{Msg::OutOf.text(lang)}" "{st.of}</dd>
+                        <dt>{Msg::StoreRank.text(lang)}</dt>
+                        <dd id="standing-store-rank">{st.store_rank}" "{Msg::OutOf.text(lang)}" "{st.stores}</dd>
+                        {st.last_week_earned.map(|e| view! {
+                            <dt>{Msg::LastWeek.text(lang)}</dt>
+                            <dd>{format::money(domain::types::Money(e), lang)}{st.last_week_paid.map(|p| view! { " · " {Msg::PaidOut.text(lang)}" "{format::money(domain::types::Money(p), lang)} })}</dd>
+                        })}
+                    </dl>
+                </section>
+            })}
             {regulations}
             <details class="card" id="recent">
                 <summary>{Msg::RecentHandouts.text(lang)}" ("{s.recent.len()}")"</summary>

@@ -569,6 +569,7 @@ pub async fn staff_summary(db: &Db, actor: &Actor) -> Result<StaffSummary, Domai
         forms_left: forms_left.max(0),
         regulations_read_at: counts.read_at,
         recent: list(db, actor, None, 10).await?,
+        standing: super::motivation::staff_standing(db, actor).await?,
     })
 }
 
