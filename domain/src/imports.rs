@@ -80,7 +80,9 @@ impl ImportField {
         }
     }
     pub fn parse(s: &str) -> Option<ImportField> {
-        ImportField::ALL.into_iter().find(|f| f.as_str() == s.trim())
+        ImportField::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
     }
     pub fn msg(self) -> Msg {
         match self {
@@ -126,15 +128,32 @@ pub fn guess_field(header: &str) -> Option<ImportField> {
         Certificate
     } else if has(&["анкет", "серийн", "serial", "form", "бланк"]) {
         FormSerial
-    } else if has(&["телефон", "phone", "mobile", "моб", "сотов"]) || k.starts_with("тел") {
+    } else if has(&["телефон", "phone", "mobile", "моб", "сотов"]) || k.starts_with("тел")
+    {
         Phone
     } else if has(&["mail", "почт"]) {
         Email
-    } else if has(&["магазин", "store", "shop", "точка", "партнер", "partner", "филиал"]) {
+    } else if has(&[
+        "магазин",
+        "store",
+        "shop",
+        "точка",
+        "партнер",
+        "partner",
+        "филиал",
+    ]) {
         Store
     } else if has(&["откуда", "узнал", "heard", "source", "канал", "howdid"]) {
         HeardFrom
-    } else if has(&["фио", "имя", "фамил", "name", "участник", "клиент", "participant"]) {
+    } else if has(&[
+        "фио",
+        "имя",
+        "фамил",
+        "name",
+        "участник",
+        "клиент",
+        "participant",
+    ]) {
         Name
     } else {
         return None;
@@ -194,8 +213,28 @@ pub fn consent_given(cell: &str) -> Result<bool, ()> {
         return Ok(false);
     }
     const YES: &[&str] = &[
-        "да", "д", "+", "1", "yes", "y", "true", "истина", "v", "✓", "✔", "☑", "x", "х",
-        "есть", "согласен", "согласна", "согласие", "подписано", "подпись", "ok", "ок",
+        "да",
+        "д",
+        "+",
+        "1",
+        "yes",
+        "y",
+        "true",
+        "истина",
+        "v",
+        "✓",
+        "✔",
+        "☑",
+        "x",
+        "х",
+        "есть",
+        "согласен",
+        "согласна",
+        "согласие",
+        "подписано",
+        "подпись",
+        "ok",
+        "ок",
     ];
     const NO: &[&str] = &["нет", "н", "-", "—", "0", "no", "n", "false", "ложь"];
     if YES.contains(&v) {
@@ -674,14 +713,21 @@ mod tests {
 
     #[test]
     fn store_names_compare_without_quotes_case_or_spaces() {
-        assert_eq!(store_key("Фитнес «Атлет»  на Тверской"), "фитнес атлет на тверской");
-        assert_eq!(store_key("ФИТНЕС \"Атлет\" на тверской"), "фитнес атлет на тверской");
+        assert_eq!(
+            store_key("Фитнес «Атлет»  на Тверской"),
+            "фитнес атлет на тверской"
+        );
+        assert_eq!(
+            store_key("ФИТНЕС \"Атлет\" на тверской"),
+            "фитнес атлет на тверской"
+        );
     }
 
     #[cfg(feature = "server")]
     #[test]
     fn a_csv_with_a_bom_and_semicolons_reads_like_a_table() {
-        let csv = "\u{feff}ФИО;Телефон\n\nАнна Иванова;\"+7 916 111-22-33\"\n;\nОлег;8 903 000 00 00\n";
+        let csv =
+            "\u{feff}ФИО;Телефон\n\nАнна Иванова;\"+7 916 111-22-33\"\n;\nОлег;8 903 000 00 00\n";
         let t = read_file("forms.csv", csv.as_bytes()).expect("csv");
         assert_eq!(t.headers, ["ФИО", "Телефон"]);
         assert_eq!(

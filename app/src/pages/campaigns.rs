@@ -177,6 +177,7 @@ pub fn CampaignPage() -> impl IntoView {
                                 <a class="btn" href=format!("/campaigns/{}/stock", c.id)>{t(Msg::StockForecastTitle)}</a>
                                 <a class="btn" href=format!("/tasks?campaign={}&state=all", c.id)>{t(Msg::Checklist)}</a>
                                 <a class="btn" href=format!("/shopper-visits?campaign={}", c.id)>{t(Msg::NavShopperVisits)}</a>
+                                <a class="btn" href=format!("/campaigns/{}/import", c.id)>{t(Msg::ImportButton)}</a>
                             </p>
                             <section class="card stack" id="attribution">
                                 <h2>{t(Msg::ResultsAttribution)}</h2>

@@ -76,7 +76,10 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, n: &NewImport<'_>) -> Result<i6
     .map_err(internal)
 }
 
-pub async fn get<'c>(e: impl AnyExecutor<'c>, id: i64) -> Result<Option<ImportRecord>, DomainError> {
+pub async fn get<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+) -> Result<Option<ImportRecord>, DomainError> {
     sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
         .bind(id)
         .fetch_optional(e)

@@ -317,9 +317,8 @@ pub async fn anonymise(
     for (import, cells) in super::imports::waiting_cells(&mut *conn).await? {
         let rows: Vec<(i64, Vec<String>)> = serde_json::from_str(&cells).unwrap_or_default();
         let carries = rows.iter().any(|(_, r)| {
-            r.iter().any(|c| {
-                crate::types::Phone::parse("phone", c).is_ok_and(|p| p.as_str() == phone)
-            })
+            r.iter()
+                .any(|c| crate::types::Phone::parse("phone", c).is_ok_and(|p| p.as_str() == phone))
         });
         if carries {
             super::imports::delete_waiting(&mut *conn, import).await?;

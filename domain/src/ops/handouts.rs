@@ -460,10 +460,9 @@ pub(crate) async fn record_in(
         Ok(id) => id,
         Err(e) => {
             return match unique_violation(&e) {
-                Some(c) if c.contains("idempotency") => Err(DomainError::field(
-                    "idempotency_key",
-                    ErrorCode::KeyReused,
-                )),
+                Some(c) if c.contains("idempotency") => {
+                    Err(DomainError::field("idempotency_key", ErrorCode::KeyReused))
+                }
                 Some(_) => Err(DomainError::field("code", ErrorCode::AlreadyHandedOut)),
                 None => Err(db::internal(e)),
             };

@@ -58,7 +58,10 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<ImportPreview, DomainError> {
     actor.may(Op::ImportForms)?;
-    if db::campaigns::status_of(&db.pool, campaign).await?.is_none() {
+    if db::campaigns::status_of(&db.pool, campaign)
+        .await?
+        .is_none()
+    {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
     let name: String = file_name
@@ -138,7 +141,8 @@ pub async fn set_mapping(
     let default_store = match input.default_store_id {
         None => None,
         Some(s) => {
-            let stores = db::imports::campaign_stores(&db.pool, CampaignId(rec.campaign_id)).await?;
+            let stores =
+                db::imports::campaign_stores(&db.pool, CampaignId(rec.campaign_id)).await?;
             if !stores.iter().any(|(id, _)| *id == s) {
                 return Err(DomainError::field(
                     "default_store_id",
@@ -166,8 +170,7 @@ pub async fn confirm(
     let table = table_of(&rec)?;
     let mapping = mapping_of(&rec, table.headers.len())?;
     let mut w = db.write(actor).await?;
-    if !db::imports::take_for_confirmation(&mut *w.tx, id, actor.user_id, &actor.name, w.at)
-        .await?
+    if !db::imports::take_for_confirmation(&mut *w.tx, id, actor.user_id, &actor.name, w.at).await?
     {
         // Confirmed meanwhile (another tab, a retry): that confirmation stands.
         w.rollback().await?;
@@ -176,7 +179,16 @@ pub async fn confirm(
     }
     let default_store = rec.default_store_id.map(StoreId);
     let ctx = Ctx::load(&mut w, CampaignId(rec.campaign_id), id).await?;
-    let mut done = run(&mut w, &db.clock, actor, &ctx, &table, &mapping, default_store).await?;
+    let mut done = run(
+        &mut w,
+        &db.clock,
+        actor,
+        &ctx,
+        &table,
+        &mapping,
+        default_store,
+    )
+    .await?;
     let saved = done.iter().filter(|r| r.is_good()).count() as i64;
     let refused = done.len() as i64 - saved;
     // What stays with the import: outcomes, not the personal data typed.
@@ -184,7 +196,14 @@ pub async fn confirm(
         r.name.clear();
         r.phone.clear();
     }
-    db::imports::finish(&mut *w.tx, id, &json(&Outcome { rows: done })?, saved, refused).await?;
+    db::imports::finish(
+        &mut *w.tx,
+        id,
+        &json(&Outcome { rows: done })?,
+        saved,
+        refused,
+    )
+    .await?;
     w.audit(
         "confirm",
         "form_import",
@@ -204,7 +223,10 @@ pub async fn history(
     campaign: CampaignId,
 ) -> Result<Vec<ImportSummary>, DomainError> {
     actor.may(Op::ImportForms)?;
-    if db::campaigns::status_of(&db.pool, campaign).await?.is_none() {
+    if db::campaigns::status_of(&db.pool, campaign)
+        .await?
+        .is_none()
+    {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
     let list = db::imports::history(&db.pool, campaign, MAX_HISTORY).await?;
@@ -266,7 +288,16 @@ async fn remake_preview(
 ) -> Result<ImportPreview, DomainError> {
     let mut w = db.write(actor).await?;
     let ctx = Ctx::load(&mut w, CampaignId(rec.campaign_id), rec.id).await?;
-    let rows = run(&mut w, &db.clock, actor, &ctx, table, mapping, default_store).await;
+    let rows = run(
+        &mut w,
+        &db.clock,
+        actor,
+        &ctx,
+        table,
+        mapping,
+        default_store,
+    )
+    .await;
     // Nothing of the run is kept.
     w.rollback().await?;
     let rows = rows?;
@@ -376,7 +407,11 @@ struct Ctx {
 }
 
 impl Ctx {
-    async fn load(w: &mut Write<'_>, campaign: CampaignId, import_id: i64) -> Result<Ctx, DomainError> {
+    async fn load(
+        w: &mut Write<'_>,
+        campaign: CampaignId,
+        import_id: i64,
+    ) -> Result<Ctx, DomainError> {
         let stores = db::imports::campaign_stores(&mut *w.tx, campaign).await?;
         let texts = db::campaigns::texts(&mut *w.tx, campaign)
             .await?
@@ -603,7 +638,9 @@ async fn run(
             }
         };
         if let Some((serial, code)) = &code {
-            let display = Code::parse(code).map(|c| c.display()).unwrap_or(code.clone());
+            let display = Code::parse(code)
+                .map(|c| c.display())
+                .unwrap_or(code.clone());
             row.certificate = Some(format!("№ {serial:06} · {display}"));
             if !certificates.insert(code.clone()) {
                 row.errors
