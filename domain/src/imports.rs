@@ -205,12 +205,12 @@ pub fn parse_mapping(
 }
 
 /// A consent tick as typed: "да", "+", "1", "yes", "✓"… Empty is no consent; anything unclear
-/// is refused (consent is never guessed).
-pub fn consent_given(cell: &str) -> Result<bool, ()> {
+/// is `None`, and refused (consent is never guessed).
+pub fn consent_given(cell: &str) -> Option<bool> {
     let v = cell.trim().to_lowercase().replace('ё', "е");
     let v = v.trim_end_matches('.');
     if v.is_empty() {
-        return Ok(false);
+        return Some(false);
     }
     const YES: &[&str] = &[
         "да",
@@ -238,11 +238,11 @@ pub fn consent_given(cell: &str) -> Result<bool, ()> {
     ];
     const NO: &[&str] = &["нет", "н", "-", "—", "0", "no", "n", "false", "ложь"];
     if YES.contains(&v) {
-        Ok(true)
+        Some(true)
     } else if NO.contains(&v) {
-        Ok(false)
+        Some(false)
     } else {
-        Err(())
+        None
     }
 }
 
@@ -690,12 +690,12 @@ mod tests {
     #[test]
     fn consent_is_read_from_usual_ticks_and_never_guessed() {
         for yes in ["да", "Да", "+", "1", "yes", "✓", "x", "Согласен"] {
-            assert_eq!(consent_given(yes), Ok(true), "{yes}");
+            assert_eq!(consent_given(yes), Some(true), "{yes}");
         }
         for no in ["", "нет", "-", "0"] {
-            assert_eq!(consent_given(no), Ok(false), "{no}");
+            assert_eq!(consent_given(no), Some(false), "{no}");
         }
-        assert_eq!(consent_given("может быть"), Err(()));
+        assert_eq!(consent_given("может быть"), None);
     }
 
     #[test]

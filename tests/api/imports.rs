@@ -279,10 +279,9 @@ async fn a_file_with_broken_rows_shows_each_rows_fate_saves_nothing_before_confi
     );
 
     // The same file again: every row is now already in Sarafan, and the page says so.
-    let csv2 = format!(
-        "ФИО,Телефон,Номер сертификата,Номер анкеты,Магазин,Согласие\n\
+    let csv2 = "ФИО,Телефон,Номер сертификата,Номер анкеты,Магазин,Согласие\n\
          Пётр Сидоров,8 903 100-00-01,1,3,Атлет на Тверской,да\n"
-    );
+        .to_owned();
     let (_, p2) = upload(&app, &c.token, c.campaign, "again.csv", csv2.into_bytes()).await;
     assert_eq!(p2["good_rows"], 0, "{p2}");
     let errs = errors_of(&p2, 2);
@@ -322,7 +321,7 @@ async fn an_excel_file_and_a_csv_with_a_bom_and_semicolons_round_trip() {
     ws.write_datetime_with_format(
         1,
         2,
-        &ExcelDateTime::from_ymd(1990, 5, 17).expect("date"),
+        ExcelDateTime::from_ymd(1990, 5, 17).expect("date"),
         &date,
     )
     .expect("cell");
@@ -334,7 +333,7 @@ async fn an_excel_file_and_a_csv_with_a_bom_and_semicolons_round_trip() {
     ws.write_datetime_with_format(
         1,
         8,
-        &ExcelDateTime::from_ymd(2026, 11, 28).expect("date"),
+        ExcelDateTime::from_ymd(2026, 11, 28).expect("date"),
         &date,
     )
     .expect("cell");

@@ -466,7 +466,7 @@ fn typed(
     };
     let heard_from = take(errors, optional_text("heard_from", &cell(HeardFrom), 200));
     match consent_given(&cell(Consent)) {
-        Ok(true) => {}
+        Some(true) => {}
         _ => errors.push(FieldError::new("consent", ErrorCode::ConsentRequired)),
     }
     let serial_cell = cell(FormSerial);
