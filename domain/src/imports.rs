@@ -505,7 +505,7 @@ mod read {
         table(grid)
     }
 
-    fn spreadsheet_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, DomainError> {
+    fn spreadsheet_grid(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, DomainError> {
         let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
             .map_err(|_| file_error(ErrorCode::UnreadableFile))?;
         let range = book
@@ -513,11 +513,8 @@ mod read {
             .ok_or(file_error(ErrorCode::NoHeaderRow))?
             .map_err(|_| file_error(ErrorCode::UnreadableFile))?;
         let mut grid = Vec::new();
-        // Leading empty rows and columns of the sheet are kept, so lines match what Excel shows.
+        // Lines and columns as Excel shows them, even when the sheet starts lower or further right.
         let (top, left) = range.start().unwrap_or((0, 0));
-        for _ in 0..top {
-            grid.push(Vec::new());
-        }
         for (i, row) in range.rows().enumerate() {
             if i > MAX_ROWS + 1 + 1000 {
                 return Err(file_error(ErrorCode::TooManyRows));
@@ -525,12 +522,12 @@ mod read {
             let mut cells = vec![String::new(); left as usize];
             cells.extend(row.iter().take(MAX_COLUMNS).map(cell_text));
             cells.truncate(MAX_COLUMNS);
-            grid.push(cells);
+            grid.push((i as i64 + i64::from(top) + 1, cells));
         }
         Ok(grid)
     }
 
-    fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, DomainError> {
+    fn csv_grid(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, DomainError> {
         let text = std::str::from_utf8(bytes).map_err(|_| file_error(ErrorCode::NotUtf8))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let first = text.lines().next().unwrap_or("");
@@ -550,17 +547,27 @@ mod read {
             if grid.len() > MAX_ROWS + 1 + 1000 {
                 return Err(file_error(ErrorCode::TooManyRows));
             }
-            grid.push(rec.iter().take(MAX_COLUMNS).map(cut).collect());
+            // The line where the record starts: the reader's position is before the blank
+            // lines it skipped.
+            let (mut line, mut at) = rec
+                .position()
+                .map(|p| (p.line() as i64, p.byte() as usize))
+                .unwrap_or((0, 0));
+            while let Some(b @ (b'\n' | b'\r')) = text.as_bytes().get(at) {
+                if *b == b'\n' {
+                    line += 1;
+                }
+                at += 1;
+            }
+            grid.push((line, rec.iter().take(MAX_COLUMNS).map(cut).collect()));
         }
         Ok(grid)
     }
 
     /// The first non-empty row is the header; entirely empty rows are skipped.
-    fn table(grid: Vec<Vec<String>>) -> Result<Table, DomainError> {
+    fn table(grid: Vec<(i64, Vec<String>)>) -> Result<Table, DomainError> {
         let mut lines = grid
             .into_iter()
-            .enumerate()
-            .map(|(i, r)| (i as i64 + 1, r))
             .filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
         let (_, mut headers) = lines.next().ok_or(file_error(ErrorCode::NoHeaderRow))?;
         let rows: Vec<(i64, Vec<String>)> = lines.collect();
