@@ -148,7 +148,7 @@ fn PreviewView(
     };
     let stores = p.stores.clone();
     let default_store = p.default_store_id;
-    view! {
+    let head = view! {
         <section class="card stack" id="import-preview">
             <h2>{t(title)}": "{p.file_name.clone()}</h2>
             {p.same_file_confirmed_at.clone().map(|at| view! {
@@ -175,7 +175,9 @@ fn PreviewView(
                 </ActionForm>
             })}
         </section>
-        {(!done).then(|| view! {
+    }
+    .into_any();
+    let columns = (!done).then(|| view! {
             <section class="card stack" id="import-mapping">
                 <h2>{t(Msg::ImportMappingTitle)}</h2>
                 <p class="muted">{t(Msg::ImportMappingHint)}</p>
@@ -215,7 +217,9 @@ fn PreviewView(
                     <button type="submit" class="btn">{t(Msg::ImportRecalculate)}</button>
                 </ActionForm>
             </section>
-        })}
+        }
+        .into_any());
+    let rows = view! {
         <section class="stack">
             {p.rows_cut.then(|| view! { <p class="muted">{t(Msg::ImportRowsCut)}</p> })}
             <div class="table-wrap"><table class="table" id="import-rows">
@@ -229,9 +233,11 @@ fn PreviewView(
             </table></div>
         </section>
     }
+    .into_any();
+    view! { {head} {columns} {rows} }
 }
 
-fn row(r: ImportRow, lang: Lang) -> impl IntoView {
+fn row(r: ImportRow, lang: Lang) -> AnyView {
     let good = r.is_good();
     let outcome = if good {
         let person = match r.person {
@@ -267,4 +273,5 @@ fn row(r: ImportRow, lang: Lang) -> impl IntoView {
             <td>{outcome}</td>
         </tr>
     }
+    .into_any()
 }
