@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view=pages::campaigns::CampaignPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("certificates")) view=pages::certificates::CertificatesPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stock")) view=pages::stock::StockPage ssr=SsrMode::Async/>
+                <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("import")) view=pages::imports::ImportPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("stores"), ParamSegment("store")) view=pages::stock::StoreViewPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("stock") view=pages::stock::StaffStockPage ssr=SsrMode::Async/>
                 <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("report")) view=pages::results::ReportPage ssr=SsrMode::Async/>

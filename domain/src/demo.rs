@@ -290,6 +290,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
     )
     .await?;
     motivation(db, CampaignId(campaign.id)).await?;
+    paper_forms(db, CampaignId(campaign.id), UserId(marketer.id)).await?;
     // The busiest store sent most of its pack back to the clinic's storeroom a few days ago and
     // now runs low: the stock page shows it in red and says what to deliver by when.
     if let Some((first_store, _, _)) = store_ids.first() {
@@ -327,6 +328,87 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         created: true,
         ..summary
     })
+}
+
+/// Two days ago the marketer's assistant typed in a pile of paper forms from «the second store»:
+/// four came with a certificate (hand-outs from paper forms), three without (contacts kept
+/// with their consent), one without the consent tick (refused).
+async fn paper_forms(db: &Db, campaign: CampaignId, marketer: UserId) -> Result<(), DomainError> {
+    use crate::ops::certificates::{CertFilter, list};
+    use crate::ops::imports;
+    let anna = Actor {
+        user_id: Some(marketer),
+        name: "Анна Маркетова".into(),
+        role: crate::types::Role::Marketer,
+        store_id: None,
+        session_id: None,
+    };
+    let stores = crate::db::imports::campaign_stores(&db.pool, campaign).await?;
+    let Some((store_id, store_name)) = stores.get(1).cloned() else {
+        return Ok(());
+    };
+    let certs = list(
+        db,
+        &anna,
+        campaign,
+        &CertFilter {
+            store_id: Some(StoreId(store_id)),
+            state: Some(crate::lifecycle::CertState::Printed),
+            limit: Some(4),
+            ..Default::default()
+        },
+        "",
+    )
+    .await?;
+    // The forms printed for the store (its batch tells the store when a row names none).
+    let forms = crate::ops::certificates::list_form_batches(db, &anna, campaign).await?;
+    let first_form = forms
+        .iter()
+        .find(|f| f.store_id == store_id)
+        .map(|f| f.last_serial - 20)
+        .unwrap_or(900);
+    let day = |ago: i64| {
+        (db.clock.today() - Duration::days(ago))
+            .format("%d.%m.%Y")
+            .to_string()
+    };
+    let people = [
+        ("Кирилл Соколов", "+7 926 410-11-01", "kirill@mail.test"),
+        ("Марина Белова", "+7 926 410-11-02", ""),
+        ("Георгий Смирнов", "+7 926 410-11-03", ""),
+        ("Ксения Фролова", "+7 926 410-11-04", "ksenia@mail.test"),
+        ("Людмила Зайцева", "+7 926 410-11-05", ""),
+        ("Павел Егоров", "+7 926 410-11-06", "pavel@mail.test"),
+        ("Нина Карпова", "+7 926 410-11-07", ""),
+        ("Роман Без-Галочки", "+7 926 410-11-08", ""),
+    ];
+    let mut csv = String::from(
+        "ФИО;Телефон;E-mail;Номер сертификата;Номер анкеты;Магазин;Откуда узнали;Согласие;Дата анкеты\n",
+    );
+    for (i, (name, phone, email)) in people.iter().enumerate() {
+        let cert = certs
+            .get(i)
+            .map(|c| format!("№ {:06}", c.serial))
+            .unwrap_or_default();
+        let consent = if i == 7 { "" } else { "да" };
+        let store = if i % 2 == 0 { store_name.as_str() } else { "" };
+        csv.push_str(&format!(
+            "{name};{phone};{email};{cert};{};{store};Плакат в магазине;{consent};{}\n",
+            first_form + i as i64,
+            day(4 - (i as i64 % 3)),
+        ));
+    }
+    let past = at(db, 2, 16);
+    let preview = imports::upload(
+        &past,
+        &anna,
+        campaign,
+        "анкеты-неделя-2.csv",
+        csv.as_bytes(),
+    )
+    .await?;
+    imports::confirm(&past, &anna, preview.id, Some(0)).await?;
+    Ok(())
 }
 
 /// Two weeks of a running campaign: hand-outs by each employee, some participants came, some

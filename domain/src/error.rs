@@ -73,6 +73,25 @@ pub enum ErrorCode {
     WeekAlreadyPaid,
     /// A motivation payout's cost: undone only with the payout.
     CostOfPayout,
+    // ---- importing paper forms ----
+    /// The spreadsheet could not be read (not an XLSX or CSV, or broken).
+    UnreadableFile,
+    /// A CSV that is not UTF-8 (Excel's "CSV UTF-8" is needed).
+    NotUtf8,
+    /// The file has no header row.
+    NoHeaderRow,
+    /// More rows than one import takes.
+    TooManyRows,
+    /// The same phone, certificate or form number earlier in the file.
+    DuplicateInFile,
+    /// No store of the campaign has this name.
+    UnknownStore,
+    /// The certificate belongs to another campaign.
+    OtherCampaign,
+    /// This form (or contact) is already in Sarafan.
+    AlreadyImported,
+    /// The file's columns do not give a name or a phone.
+    ColumnMissing,
     Internal,
 }
 
@@ -139,6 +158,15 @@ impl ErrorCode {
             WeekNotFinished => Msg::ErrWeekNotFinished,
             WeekAlreadyPaid => Msg::ErrWeekAlreadyPaid,
             CostOfPayout => Msg::ErrCostOfPayout,
+            UnreadableFile => Msg::ErrUnreadableFile,
+            NotUtf8 => Msg::ErrNotUtf8,
+            NoHeaderRow => Msg::ErrNoHeaderRow,
+            TooManyRows => Msg::ErrTooManyRows,
+            DuplicateInFile => Msg::ErrDuplicateInFile,
+            UnknownStore => Msg::ErrUnknownStore,
+            OtherCampaign => Msg::ErrOtherCampaign,
+            AlreadyImported => Msg::ErrAlreadyImported,
+            ColumnMissing => Msg::ErrColumnMissing,
             Internal => Msg::ErrInternal,
         }
     }
@@ -160,6 +188,8 @@ impl ErrorCode {
             CodeUnknown | NotParticipant => 404,
             InviteExpired | InviteRevoked | InviteInvalid | LinkExpired => 410,
             VisitLocked | WeekNotFinished | WeekAlreadyPaid | CostOfPayout => 409,
+            TooManyRows => 413,
+            UnreadableFile | NotUtf8 => 415,
             Internal => 500,
             _ => 422,
         }

@@ -15,6 +15,7 @@ pub mod forecast;
 pub mod format;
 pub mod i18n;
 pub mod ids;
+pub mod imports;
 pub mod ledger;
 pub mod lifecycle;
 pub mod model;

@@ -556,4 +556,28 @@ pub struct ParticipantRecord {
     pub anonymised_at: Option<String>,
     pub handouts: Vec<ParticipantHandout>,
     pub visits: Vec<ParticipantVisit>,
+    /// Paper forms typed in without a certificate: the contact and its consent.
+    #[serde(default)]
+    pub form_contacts: Vec<ParticipantContact>,
+}
+
+/// A paper form without a certificate, typed in from an import: where it was filled in and
+/// the consent given on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ParticipantContact {
+    pub campaign_name: String,
+    pub store_name: String,
+    pub form_serial: Option<i64>,
+    /// The name and e-mail as typed on the form.
+    pub typed_name: Option<String>,
+    pub typed_email: Option<String>,
+    pub heard_from: Option<String>,
+    pub consent_version: String,
+    /// The day on the form (or the import's moment when the form has none).
+    pub consent_at: String,
+    /// Who typed it in (the import's confirmer) and when.
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub import_id: Option<i64>,
 }

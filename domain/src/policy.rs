@@ -44,6 +44,9 @@ pub enum Op {
     ManageServices,
     /// Find participants, show and export their data, record a consent withdrawal, erase them.
     ManageParticipants,
+    /// Import digitised paper forms (a spreadsheet) into a campaign: upload, map, preview,
+    /// confirm; the history of imports.
+    ImportForms,
     /// The promotion checklist: campaigns' tasks, their evidence, the store view.
     ViewChecklist,
     /// Do, assign, comment and photograph tasks.
@@ -125,7 +128,7 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
     match op {
         ViewOverview | ManageCampaigns | ViewClinicFigures | ManageCosts | ManagePartners
         | ManagePeople | ManageSettings | ManageApiTokens | ViewAuditLog | ManageCertificates
-        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants
+        | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants | ImportForms
         | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings
         | ManageShopperVisits | ManageMotivation | ViewResults => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
@@ -256,6 +259,7 @@ pub const PAGES: &[Page] = &[
         Some(Msg::NavParticipants),
     ),
     private("/participants/:id", Op::ManageParticipants, None),
+    private("/campaigns/:id/import", Op::ImportForms, None),
     private("/people", Op::ManagePeople, Some(Msg::NavPeople)),
     private("/settings", Op::ManageSettings, Some(Msg::NavSettings)),
     public("/login"),

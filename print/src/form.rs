@@ -1,4 +1,5 @@
-//! Participant forms: an A4 questionnaire per item, with lines to write on, the consent
+//! Participant forms: an A4 questionnaire per item, with lines to write on (the certificate's
+//! number among them, so a typed-in form is linked to its certificate), the consent
 //! paragraph with a tick box, signature and date lines, the serial and a QR code to the
 //! digital version of the form. The page itself is a form XObject; per item only the
 //! serial, store and QR code are written.
@@ -132,7 +133,17 @@ fn draw_page(c: &mut Content, fonts: &'static Fonts, d: &FormDesign) -> Result<(
         half,
         1,
     )?;
-    field(c, fonts, "labels.email", &l.email, LEFT, 186.0, WIDTH, 1)?;
+    field(c, fonts, "labels.email", &l.email, LEFT, 186.0, half, 1)?;
+    field(
+        c,
+        fonts,
+        "labels.cert_number",
+        &l.cert_number,
+        LEFT + half + 8.0,
+        186.0,
+        half,
+        1,
+    )?;
     field(
         c,
         fonts,

@@ -117,6 +117,9 @@ pub struct FormLabels {
     pub birthday: String,
     /// "How did you hear of us?"
     pub heard_from: String,
+    /// The certificate's number, written in by the store when it hands one out with the form,
+    /// so the typed-in form is linked to its certificate.
+    pub cert_number: String,
     pub signature: String,
     pub date: String,
 }

@@ -48,6 +48,7 @@ fn the_form_reads_back_with_its_captions_and_the_consent() {
         l.email.as_str(),
         l.birthday.as_str(),
         l.heard_from.as_str(),
+        l.cert_number.as_str(),
         l.signature.as_str(),
         l.date.as_str(),
         "№ 152-ФЗ «О персональных данных»",
@@ -84,6 +85,35 @@ fn an_emoji_in_a_caption_gives_missing_glyph_naming_the_caption() {
         PrintError::MissingGlyph {
             field: "labels.phone",
             ch: '📞'
+        }
+    );
+}
+
+#[test]
+fn the_certificate_number_has_its_own_field_beside_the_email() {
+    let scratch = Scratch::new("form-cert-number");
+    let design = sample::form_design();
+    let pdf = scratch.pdf(
+        "form",
+        &print::forms(&design, &sample::form_items(1)).expect("pdf"),
+    );
+    let text = common::text(&pdf);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in: {text}"))
+    };
+    let l = &design.labels;
+    assert!(
+        at(&l.email) < at(&l.cert_number) && at(&l.cert_number) < at(&l.heard_from),
+        "the certificate number follows the e-mail, before \"how did you hear\": {text}"
+    );
+
+    let mut long = sample::form_design();
+    long.labels.cert_number = "Номер подарочного сертификата ".repeat(6);
+    assert_eq!(
+        print::forms(&long, &sample::form_items(1)).expect_err("too long"),
+        PrintError::TextTooLong {
+            field: "labels.cert_number"
         }
     );
 }

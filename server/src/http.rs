@@ -404,15 +404,21 @@ pub const TEXTS_BODY_LIMIT: usize = 512 * 1024;
 /// A task's photo from a phone: 10 MB and the form around it.
 pub const PHOTO_BODY_LIMIT: usize = domain::photo::MAX_UPLOAD + 64 * 1024;
 
+/// A spreadsheet of typed-in paper forms: 5 MB.
+pub const IMPORT_BODY_LIMIT: usize = domain::imports::MAX_FILE_BYTES;
+
 /// The body limit of a route.
 fn body_limit(path: &str) -> usize {
+    let import = path.starts_with("/api/v1/campaigns/") && path.ends_with("/imports");
     let texts = path.starts_with("/sf/save_campaign_texts")
         || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/texts"));
     let photo = (path.starts_with("/api/v1/tasks/")
         || path.starts_with("/api/v1/shopper-visits/")
         || path.starts_with("/api/v1/shopper-links/"))
         && path.ends_with("/photos");
-    if photo {
+    if import {
+        IMPORT_BODY_LIMIT
+    } else if photo {
         PHOTO_BODY_LIMIT
     } else if texts {
         TEXTS_BODY_LIMIT

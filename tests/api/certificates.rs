@@ -728,9 +728,20 @@ async fn the_demo_clinic_comes_with_certificates_allocated_to_every_store_and_tw
     assert!(r["total"]["costs"].as_i64() > Some(0));
     assert_eq!(r["funnel"]["printed"], 1200);
     assert_eq!(r["margin_percent"], 45);
-    // Every employee has handed some out; some participants came, some bought treatment.
+    // Every employee has handed some out (40), and 4 more came from paper forms typed in;
+    // some participants came, some bought treatment.
     let (_, a) = api.get(&format!("/campaigns/{id}/attribution")).await;
-    assert_eq!(a["total"]["handed_out"], 40, "{a}");
+    assert_eq!(a["total"]["handed_out"], 44, "{a}");
+    let (_, imports) = api.get(&format!("/campaigns/{id}/imports")).await;
+    assert_eq!(
+        (
+            &imports[0]["confirmed"],
+            &imports[0]["saved_rows"],
+            &imports[0]["refused_rows"]
+        ),
+        (&json!(true), &json!(7), &json!(1)),
+        "a past import of paper forms: {imports}"
+    );
     assert_eq!(a["total"]["redeemed"], 15);
     assert!(a["total"]["revenue"].as_i64().unwrap_or(0) > 0);
     assert!(

@@ -9,6 +9,7 @@ mod certificates;
 mod checkin;
 mod checklist;
 mod helpers;
+mod imports;
 mod lifecycle;
 mod materials;
 mod motivation;

@@ -110,6 +110,8 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
     };
 
     const participants = await (await m.request.get(`${server.url}/api/v1/participants`)).json();
+    const imports = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/imports`)).json();
+    assert.ok(imports.length > 0, 'the demo has a past import of paper forms');
     // Mystery-shopper visits: looked up, never assumed (the rotation makes this week's on the
     // first look); a signed-off one when the demo has one, and a planned one.
     const board = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/shopper-board`)).json();
@@ -132,6 +134,7 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
       `/tasks/${posterTask.id}`, `/tasks/${briefingTask.id}`, `/tasks/${partnerTask.id}`,
       `/campaigns/${campaign.id}/stores/${store.id}`,
       '/shopper-visits', `/shopper-visits?campaign=${campaign.id}`, `/campaigns/${campaign.id}/shopper-questions`,
+      `/campaigns/${campaign.id}/import`, `/campaigns/${campaign.id}/import?upload=${imports[0].id}`,
       ...visitPages,
     ]);
     assert.ok(board.this_week.length > 0, 'the board shows this week\'s visits');

@@ -180,6 +180,7 @@ pub fn CampaignPage() -> impl IntoView {
                                 <a class="btn" href=format!("/shopper-visits?campaign={}", c.id)>{t(Msg::NavShopperVisits)}</a>
                                 <a class="btn" href=format!("/campaigns/{}/report", c.id) id="link-report">{t(Msg::ReportTitle)}</a>
                                 <a class="btn" href=format!("/campaigns/{}/motivation", c.id) id="link-motivation">{t(Msg::MotivationTitle)}</a>
+                                <a class="btn" href=format!("/campaigns/{}/import", c.id)>{t(Msg::ImportButton)}</a>
                             </p>
                             <section class="card stack" id="attribution">
                                 <h2>{t(Msg::ResultsAttribution)}</h2>

@@ -5,6 +5,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod home;
+pub mod imports;
 pub mod participants;
 pub mod partners;
 pub mod people;

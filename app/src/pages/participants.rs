@@ -141,6 +141,29 @@ pub fn ParticipantPage() -> impl IntoView {
                                 </tbody>
                             </table></div>
                         </section>
+                        {(!r.form_contacts.is_empty()).then(|| view! {
+                            <section class="stack">
+                                <h2>{t(Msg::FormContacts)}</h2>
+                                <div class="table-wrap"><table class="table" id="participant-contacts">
+                                    <thead><tr>
+                                        <th>{t(Msg::Date)}</th><th>{t(Msg::Store)}</th><th>{t(Msg::FormSerial)}</th>
+                                        <th>{t(Msg::ConsentGiven)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {r.form_contacts.clone().into_iter().map(|f| view! {
+                                            <tr>
+                                                <td>{format::date_of(&f.consent_at, lang)}</td>
+                                                <td>{f.store_name}<br/><span class="muted">{f.campaign_name}</span></td>
+                                                <td>{f.form_serial.map(|n| format!("{n:06}")).unwrap_or_default()}
+                                                    {f.typed_name.map(|n| view! { <br/><span class="muted">{n}</span> })}</td>
+                                                <td>{format::date_of(&f.consent_at, lang)}<br/><span class="muted">{f.consent_version}</span>
+                                                    <br/><span class="muted">{t(Msg::FromPaperForm)}" · "{f.recorded_by}</span></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table></div>
+                            </section>
+                        })}
                         <section class="stack">
                             <h2>{t(Msg::VisitsCount)}</h2>
                             <div class="table-wrap"><table class="table" id="participant-visits">

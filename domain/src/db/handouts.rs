@@ -123,7 +123,7 @@ pub enum Source {
 }
 
 impl Source {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Source::Staff => "staff",
             Source::PaperForm => "paper_form",
@@ -151,6 +151,8 @@ pub struct NewHandout<'a> {
     pub idempotency_key: &'a str,
     /// False for a self-registration: nobody has checked the phone.
     pub confirmed: bool,
+    /// The import of paper forms the hand-out was typed in from.
+    pub import_id: Option<i64>,
 }
 
 /// Inserts a hand-out; the raw error is returned so the caller can tell a retried key from a
@@ -159,8 +161,8 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i
     sqlx::query_scalar(
         "INSERT INTO handouts (certificate_id, campaign_id, store_id, employee_id, patient_id, source, form_serial,
             heard_from, consent_version, consent_at, happened_at, recorded_at, from_store_id, idempotency_key,
-            participant_name, participant_email, confirmed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+            participant_name, participant_email, confirmed, import_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(h.certificate)
     .bind(h.campaign)
@@ -178,6 +180,7 @@ pub async fn insert<'c>(e: impl AnyExecutor<'c>, h: &NewHandout<'_>) -> Result<i
     .bind(h.participant_name)
     .bind(h.participant_email)
     .bind(i64::from(h.confirmed))
+    .bind(h.import_id)
     .fetch_one(e)
     .await
 }

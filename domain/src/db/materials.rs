@@ -135,6 +135,9 @@ const FORMS_SINCE_COUNT: &str = "
       - (SELECT COUNT(*) FROM handouts h
            WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL
              AND h.happened_at > COALESCE(ml.counted_at, ''))
+      - (SELECT COUNT(*) FROM form_contacts fc
+           WHERE fc.campaign_id = $1 AND fc.store_id = s.id AND fc.form_serial IS NOT NULL
+             AND fc.consent_at > COALESCE(ml.counted_at, ''))
       ELSE 0 END";
 
 /// The level of every material (not archived) in every store of the campaign's partners, or
@@ -305,7 +308,10 @@ pub async fn forms_after<'c>(
                AND m.movement IN ('returned', 'counted') AND m.happened_at >= $3) AS collected,
             lc.delta AS last_count_delta,
             (SELECT COUNT(*) FROM handouts h WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL
-               AND h.happened_at <= lc.happened_at AND h.recorded_at > lc.happened_at) AS entered_after_count
+               AND h.happened_at <= lc.happened_at AND h.recorded_at > lc.happened_at)
+            + (SELECT COUNT(*) FROM form_contacts fc WHERE fc.campaign_id = $1 AND fc.store_id = s.id
+               AND fc.form_serial IS NOT NULL AND fc.consent_at <= lc.happened_at AND fc.recorded_at > lc.happened_at)
+              AS entered_after_count
          FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id AND cp.campaign_id = $1
          LEFT JOIN material_movements lc ON lc.id = (
             SELECT m.id FROM material_movements m WHERE m.campaign_id = $1 AND m.store_id = s.id AND m.kind_id = $2

@@ -17,6 +17,7 @@ pub mod certificates;
 pub mod checkin;
 pub mod checks;
 pub mod handouts;
+pub mod imports;
 pub mod materials;
 pub mod motivation;
 pub mod participants;
@@ -223,6 +224,10 @@ impl Write<'_> {
     }
     pub async fn commit(self) -> Result<(), DomainError> {
         self.tx.commit().await.map_err(internal)
+    }
+    /// Undoes everything written in this change (a dry run, e.g. an import's preview).
+    pub async fn rollback(self) -> Result<(), DomainError> {
+        self.tx.rollback().await.map_err(internal)
     }
 }
 

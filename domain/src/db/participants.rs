@@ -8,7 +8,9 @@ use sqlx::any::AnyExecutor;
 use super::{internal, stored_date, ts};
 use crate::code::Code;
 use crate::error::DomainError;
-use crate::model::{ParticipantHandout, ParticipantRecord, ParticipantSummary, ParticipantVisit};
+use crate::model::{
+    ParticipantContact, ParticipantHandout, ParticipantRecord, ParticipantSummary, ParticipantVisit,
+};
 use crate::types::Money;
 
 #[derive(sqlx::FromRow)]
@@ -111,6 +113,21 @@ struct HandoutRow {
 }
 
 #[derive(sqlx::FromRow)]
+struct ContactRow {
+    campaign_name: String,
+    store_name: String,
+    form_serial: Option<i64>,
+    participant_name: Option<String>,
+    participant_email: Option<String>,
+    heard_from: Option<String>,
+    consent_version: String,
+    consent_at: String,
+    recorded_by_name: String,
+    recorded_at: String,
+    import_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
 struct VisitRow {
     visited_on: String,
     amount_kopecks: i64,
@@ -139,6 +156,17 @@ pub async fn record(
          FROM handouts h JOIN certificates c ON c.id = h.certificate_id JOIN campaigns k ON k.id = h.campaign_id
          JOIN stores s ON s.id = h.store_id LEFT JOIN users u ON u.id = h.employee_id
          WHERE h.patient_id = $1 ORDER BY h.happened_at, h.id LIMIT 1000",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let contacts: Vec<ContactRow> = sqlx::query_as(
+        "SELECT k.name AS campaign_name, s.name AS store_name, f.form_serial, f.participant_name,
+                f.participant_email, f.heard_from, f.consent_version, f.consent_at, f.recorded_by_name,
+                f.recorded_at, f.import_id
+         FROM form_contacts f JOIN campaigns k ON k.id = f.campaign_id JOIN stores s ON s.id = f.store_id
+         WHERE f.patient_id = $1 ORDER BY f.consent_at, f.id LIMIT 1000",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -203,6 +231,22 @@ pub async fn record(
                 })
             })
             .collect::<Result<_, DomainError>>()?,
+        form_contacts: contacts
+            .into_iter()
+            .map(|c| ParticipantContact {
+                campaign_name: c.campaign_name,
+                store_name: c.store_name,
+                form_serial: c.form_serial,
+                typed_name: c.participant_name,
+                typed_email: c.participant_email,
+                heard_from: c.heard_from,
+                consent_version: c.consent_version,
+                consent_at: c.consent_at,
+                recorded_by: c.recorded_by_name,
+                recorded_at: c.recorded_at,
+                import_id: c.import_id,
+            })
+            .collect(),
     }))
 }
 
@@ -262,6 +306,24 @@ pub async fn anonymise(
     .execute(&mut *conn)
     .await
     .map_err(internal)?;
+    sqlx::query(
+        "UPDATE form_contacts SET participant_name = NULL, participant_email = NULL, heard_from = NULL WHERE patient_id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    // Spreadsheets of paper forms waiting for confirmation that carry this phone go.
+    for (import, cells) in super::imports::waiting_cells(&mut *conn).await? {
+        let rows: Vec<(i64, Vec<String>)> = serde_json::from_str(&cells).unwrap_or_default();
+        let carries = rows.iter().any(|(_, r)| {
+            r.iter()
+                .any(|c| crate::types::Phone::parse("phone", c).is_ok_and(|p| p.as_str() == phone))
+        });
+        if carries {
+            super::imports::delete_waiting(&mut *conn, import).await?;
+        }
+    }
     sqlx::query("UPDATE visits SET note = NULL WHERE patient_id = $1")
         .bind(id)
         .execute(&mut *conn)

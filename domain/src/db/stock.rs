@@ -40,9 +40,14 @@ pub async fn usage<'c>(
                WHERE f.campaign_id = $1 AND f.store_id = s.id AND f.created_at > COALESCE(ml.counted_at, ''))
             - (SELECT COUNT(*) FROM handouts h
                WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL
-                 AND h.happened_at > COALESCE(ml.counted_at, '')) AS forms_on_hand,
+                 AND h.happened_at > COALESCE(ml.counted_at, ''))
+            - (SELECT COUNT(*) FROM form_contacts fc
+               WHERE fc.campaign_id = $1 AND fc.store_id = s.id AND fc.form_serial IS NOT NULL
+                 AND fc.consent_at > COALESCE(ml.counted_at, '')) AS forms_on_hand,
             (SELECT COUNT(*) FROM handouts h
-               WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL AND h.happened_at >= $2) AS forms_used
+               WHERE h.campaign_id = $1 AND h.store_id = s.id AND h.form_serial IS NOT NULL AND h.happened_at >= $2)
+            + (SELECT COUNT(*) FROM form_contacts fc
+               WHERE fc.campaign_id = $1 AND fc.store_id = s.id AND fc.form_serial IS NOT NULL AND fc.consent_at >= $2) AS forms_used
          FROM stores s JOIN partners p ON p.id = s.partner_id
          JOIN campaign_partners cp ON cp.partner_id = s.partner_id
          LEFT JOIN material_levels ml ON ml.campaign_id = $1 AND ml.store_id = s.id

@@ -51,7 +51,7 @@ pub fn consent_version(campaign_consent_text: &str) -> String {
 
 /// When the hand-out happened: now, or the device's time for a record queued offline (not in
 /// the future, not older than 60 days).
-fn happened_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+pub(crate) fn happened_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
     if text.trim().is_empty() {
         return Ok(now);
     }
@@ -293,7 +293,74 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         return Ok(h);
     }
     let mut w = db.write(actor).await?;
-    let cert = db::certificates::by_code(&mut *w.tx, &v.code)
+    let recording = Recording {
+        code: &v.code,
+        store: None,
+        employee: actor.user_id,
+        name: &v.name,
+        phone: &v.phone,
+        email: v.email.as_ref(),
+        birthday: v.birthday.as_deref(),
+        heard_from: v.heard_from.as_deref(),
+        form_serial: v.form_serial,
+        happened_at: v.happened_at,
+        key: &v.key,
+        source: if v.form_serial.is_some() {
+            Source::PaperForm
+        } else {
+            Source::Staff
+        },
+        import_id: None,
+    };
+    let id = match record_in(&mut w, actor, &recording).await {
+        Ok(id) => id,
+        // The same key recorded meanwhile (a retry racing the first upload).
+        Err(e) if e.for_field("idempotency_key").is_some() => {
+            drop(w);
+            return by_key(db, actor, &v.key, &v.code)
+                .await?
+                .ok_or(DomainError::Internal);
+        }
+        Err(e) => return Err(e),
+    };
+    w.commit().await?;
+    let row = db::handouts::by_id(&db.pool, id)
+        .await?
+        .ok_or(DomainError::Internal)?;
+    Ok(handout(row, false))
+}
+
+/// One hand-out to record inside a change already under way: what the staff phone sends, or
+/// a row of an imported spreadsheet of paper forms.
+pub(crate) struct Recording<'a> {
+    pub code: &'a Code,
+    /// The store that handed it out; `None`: store staff's own, else the certificate's store.
+    pub store: Option<StoreId>,
+    pub employee: Option<UserId>,
+    pub name: &'a str,
+    pub phone: &'a Phone,
+    pub email: Option<&'a Email>,
+    pub birthday: Option<&'a str>,
+    pub heard_from: Option<&'a str>,
+    pub form_serial: Option<i64>,
+    pub happened_at: DateTime<Utc>,
+    pub key: &'a str,
+    pub source: Source,
+    pub import_id: Option<i64>,
+}
+
+/// The hand-out rules, writing in `w` (not committed): the certificate must be printed and its
+/// campaign running, another store's certificate moves to the store that handed it out (in the
+/// campaign only), one certificate per phone per campaign (an unconfirmed self-registration
+/// gives way), the participant found by phone or created (what was recorded before is kept).
+/// A refusal names its field (`code`, `phone`, `store_id`, `idempotency_key`). Returns the new
+/// hand-out's id.
+pub(crate) async fn record_in(
+    w: &mut db::Write<'_>,
+    actor: &Actor,
+    r: &Recording<'_>,
+) -> Result<i64, DomainError> {
+    let cert = db::certificates::by_code(&mut *w.tx, r.code)
         .await?
         .ok_or(DomainError::field("code", ErrorCode::CodeUnknown))?;
     let new_state = cert
@@ -304,8 +371,9 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
     let store = match actor.scope() {
         StoreScope::Only(own) => own,
         StoreScope::NoStore => return Err(DomainError::Refused(ErrorCode::Forbidden)),
-        StoreScope::AnyStore => cert
-            .store_id
+        StoreScope::AnyStore => r
+            .store
+            .or(cert.store_id)
             .ok_or(DomainError::field("store_id", ErrorCode::StoreRequired))?,
     };
     let from_store = cert.store_id.filter(|s| *s != store);
@@ -329,15 +397,8 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         )
         .await?;
     }
-    let patient = db::handouts::upsert_patient(
-        &mut w.tx,
-        &v.name,
-        &v.phone,
-        v.email.as_ref(),
-        v.birthday.as_deref(),
-        at,
-    )
-    .await?;
+    let patient =
+        db::handouts::upsert_patient(&mut w.tx, r.name, r.phone, r.email, r.birthday, at).await?;
     // One certificate per phone per campaign — but a self-registration nobody confirmed never
     // blocks a store's hand-out: a stranger may have typed this person's phone. Its unused
     // e-certificate is voided and the store's hand-out goes through.
@@ -375,39 +436,33 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
     {
         return Err(DomainError::field("code", ErrorCode::AlreadyHandedOut));
     }
-    let source = if v.form_serial.is_some() {
-        Source::PaperForm
-    } else {
-        Source::Staff
-    };
     let consent = consent_version(&cert.consent_text);
     let new = db::handouts::NewHandout {
         certificate: cert.id,
         campaign: cert.campaign_id,
         store,
-        employee: actor.user_id,
+        employee: r.employee,
         patient,
-        participant_name: &v.name,
-        participant_email: v.email.as_ref().map(|e| e.as_str()),
-        source,
-        form_serial: v.form_serial,
-        heard_from: v.heard_from.as_deref(),
+        participant_name: r.name,
+        participant_email: r.email.map(|e| e.as_str()),
+        source: r.source,
+        form_serial: r.form_serial,
+        heard_from: r.heard_from,
         consent_version: &consent,
-        happened_at: v.happened_at,
+        happened_at: r.happened_at,
         recorded_at: at,
         from_store,
-        idempotency_key: &v.key,
+        idempotency_key: r.key,
         confirmed: true,
+        import_id: r.import_id,
     };
     let id = match db::handouts::insert(&mut *w.tx, &new).await {
         Ok(id) => id,
         Err(e) => {
-            let constraint = unique_violation(&e);
-            drop(w);
-            return match constraint {
-                Some(c) if c.contains("idempotency") => by_key(db, actor, &v.key, &v.code)
-                    .await?
-                    .ok_or(DomainError::Internal),
+            return match unique_violation(&e) {
+                Some(c) if c.contains("idempotency") => {
+                    Err(DomainError::field("idempotency_key", ErrorCode::KeyReused))
+                }
                 Some(_) => Err(DomainError::field("code", ErrorCode::AlreadyHandedOut)),
                 None => Err(db::internal(e)),
             };
@@ -417,14 +472,11 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         "hand_out",
         "certificate",
         Some(cert.id.get()),
-        serde_json::json!({"handout_id": id, "store_id": store, "from_store_id": from_store, "source": source_name(source)}),
+        serde_json::json!({"handout_id": id, "store_id": store, "from_store_id": from_store,
+            "source": source_name(r.source), "import_id": r.import_id}),
     )
     .await?;
-    w.commit().await?;
-    let row = db::handouts::by_id(&db.pool, id)
-        .await?
-        .ok_or(DomainError::Internal)?;
-    Ok(handout(row, false))
+    Ok(id)
 }
 
 fn source_name(s: Source) -> &'static str {
@@ -740,6 +792,7 @@ pub async fn self_register(
             from_store: None,
             idempotency_key: &key,
             confirmed: false,
+            import_id: None,
         },
     )
     .await

@@ -214,6 +214,7 @@ pub async fn forms(
         email: Msg::Email.text(lang).into(),
         birthday: Msg::Birthday.text(lang).into(),
         heard_from: Msg::FormHeardFrom.text(lang).into(),
+        cert_number: Msg::FormCertNumber.text(lang).into(),
         signature: Msg::FormSignature.text(lang).into(),
         date: Msg::Date.text(lang).into(),
     };

@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod checkin;
 pub mod checklist;
 pub mod handouts;
+pub mod imports;
 pub mod ledger;
 pub mod materials;
 pub mod motivation;

@@ -68,6 +68,7 @@ pub fn form_design() -> FormDesign {
             email: "Электронная почта".into(),
             birthday: "Дата рождения".into(),
             heard_from: "Как вы узнали о нас?".into(),
+            cert_number: "№ сертификата (если выдан)".into(),
             signature: "Подпись".into(),
             date: "Дата".into(),
         },

@@ -25,6 +25,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod handouts;
+pub mod imports;
 pub mod ledger;
 pub mod materials;
 pub mod motivation;
@@ -151,6 +152,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(campaigns::router())
         .merge(partners::router())
         .merge(participants::router())
+        .merge(imports::router())
         .merge(people::router())
         .merge(certificates::router())
         .merge(materials::router())
