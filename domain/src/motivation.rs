@@ -331,7 +331,7 @@ fn signals(
     let mut out = Vec::new();
     if this_week
         .iter()
-        .any(|h| input.staff_phones.get(&h.phone).is_some())
+        .any(|h| input.staff_phones.contains_key(&h.phone))
     {
         out.push(Signal::OwnPhone);
     }
@@ -392,17 +392,18 @@ pub fn compute(input: &Input) -> Vec<WeekStanding> {
     let n = input.weeks.len();
     let rules = &input.rules;
     // Per employee: counts per week.
-    #[derive(Default, Clone)]
+    #[derive(Clone)]
     struct Counts {
         handouts: Vec<i64>,
         redemptions: Vec<i64>,
         buyers: Vec<i64>,
     }
     let mut counts: HashMap<i64, Counts> = HashMap::new();
-    let mut blank = Counts::default();
-    blank.handouts = vec![0; n];
-    blank.redemptions = vec![0; n];
-    blank.buyers = vec![0; n];
+    let blank = Counts {
+        handouts: vec![0; n],
+        redemptions: vec![0; n],
+        buyers: vec![0; n],
+    };
     let mut mine: HashMap<i64, Vec<&Handout>> = HashMap::new();
     for h in &input.handouts {
         mine.entry(h.employee).or_default().push(h);

@@ -439,6 +439,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
             status: "active".into(),
             partner_ids: vec![partner.id],
             min_days_cover: String::new(),
+            attribution_days: String::new(),
         },
     )
     .await

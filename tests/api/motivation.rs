@@ -429,7 +429,7 @@ async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback
     };
     let row = stores
         .rows()
-        .find(|r| r[0].to_string() == "Лотос на Пресне")
+        .find(|r| r[0] == "Лотос на Пресне")
         .expect("store row");
     assert_eq!(cell_f64(&row[col("Прибыль, ₽")]), 4_500.0);
     assert_eq!(cell_f64(&row[col("Выручка всего, ₽")]), 15_000.0);

@@ -135,6 +135,7 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
       `/campaigns/${campaign.id}/stores/${store.id}`,
       '/shopper-visits', `/shopper-visits?campaign=${campaign.id}`, `/campaigns/${campaign.id}/shopper-questions`,
       `/campaigns/${campaign.id}/import`, `/campaigns/${campaign.id}/import?upload=${imports[0].id}`,
+      `/campaigns/${campaign.id}/report`, `/campaigns/${campaign.id}/motivation`,
       ...visitPages,
     ]);
     assert.ok(board.this_week.length > 0, 'the board shows this week\'s visits');

@@ -31,11 +31,12 @@ commands:
   run [--dev] [-- <sarafan args>]  build, then run the server with SARAFAN_SITE_ROOT=target/site
   dist [DIR]                       release build copied to DIR (default <workspace>/dist): DIR/sarafan, DIR/site
   watch [-- <sarafan args>]        dev build + server, rebuilt and restarted when sources change
-  test [--dev] [--engine E] [--no-browser]
+  test [--release] [--engine E] [--no-browser]
                                    the whole suite: unit and HTTP integration tests on SQLite and
                                    PostgreSQL (E = all (default) | sqlite | postgres), then the
-                                   browser tests in headless Chromium against a release build
-                                   (--dev: against a dev build, quicker to make)";
+                                   browser tests in headless Chromium against a dev build (the
+                                   server the integration tests already built); --release: against
+                                   a release build, with its page-weight figures (slower to make)";
 
 /// Directories (relative to the workspace root) whose changes trigger a rebuild in `watch`.
 const WATCHED: &[&str] = &[
@@ -143,7 +144,7 @@ struct TestOptions {
 impl TestOptions {
     fn parse(args: &[String]) -> Result<TestOptions> {
         let mut opts = TestOptions {
-            mode: Mode::Release,
+            mode: Mode::Dev,
             sqlite: true,
             postgres: true,
             browser: true,
@@ -152,6 +153,7 @@ impl TestOptions {
         while let Some(arg) = iter.next() {
             match arg.as_str() {
                 "--dev" => opts.mode = Mode::Dev,
+                "--release" => opts.mode = Mode::Release,
                 "--no-browser" => opts.browser = false,
                 "--engine" => match iter.next().map(String::as_str) {
                     Some("all") => (opts.sqlite, opts.postgres) = (true, true),
@@ -247,6 +249,11 @@ impl Workspace {
     }
 
     fn build(&self, mode: Mode) -> Result<()> {
+        self.build_parts(mode, true)
+    }
+
+    /// Builds the bundle and, when `server` is set, the server binary.
+    fn build_parts(&self, mode: Mode, server: bool) -> Result<()> {
         let started = Instant::now();
 
         step("wasm32 target", ensure_wasm_target)?;
@@ -318,13 +325,15 @@ impl Workspace {
             stamp_service_worker(&site)
         })?;
 
-        step("server", || {
-            let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
-            if mode == Mode::Release {
-                args.push("--release");
-            }
-            self.cargo(&args)
-        })?;
+        if server {
+            step("server", || {
+                let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
+                if mode == Mode::Release {
+                    args.push("--release");
+                }
+                self.cargo(&args)
+            })?;
+        }
 
         println!(
             "xtask: built in {:.1?}: {} ({}), {} ({}), {}",
@@ -372,7 +381,12 @@ impl Workspace {
         }
         if opts.browser {
             step("node tools", || self.npm_ci())?;
-            self.build(opts.mode)?;
+            // The integration tests above built the dev server binary (cargo builds a package's
+            // binaries for its integration tests): a dev run builds only the bundle.
+            let server_built = opts.mode == Mode::Dev
+                && (opts.sqlite || opts.postgres)
+                && self.server_binary(Mode::Dev).exists();
+            self.build_parts(opts.mode, !server_built)?;
             step("browser tests", || {
                 let chromium =
                     std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());

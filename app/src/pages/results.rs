@@ -37,7 +37,7 @@ fn report_table(
     lines: Vec<ReportLine>,
     total: Option<ReportLine>,
     lang: Lang,
-) -> impl IntoView {
+) -> AnyView {
     let row = move |l: &ReportLine, head: bool| {
         let f = &l.figures;
         let name = view! { <span>{l.name.clone()}</span>" "<span class="muted small">{(l.partner_name != l.name).then(|| l.partner_name.clone())}</span> };
@@ -56,6 +56,7 @@ fn report_table(
                 <td class="num">{l.roi_percent.map(|r| format!("{r}%")).unwrap_or_else(|| "—".into())}</td>
             </tr>
         }
+        .into_any()
     };
     view! {
         <div class="table-wrap"><table class="table report" id=id>
@@ -76,9 +77,10 @@ fn report_table(
             {total.map(|l| view! { <tfoot>{row(&l, true)}</tfoot> })}
         </table></div>
     }
+    .into_any()
 }
 
-fn report_view(r: FinalReport, lang: Lang) -> impl IntoView {
+fn report_view(r: FinalReport, lang: Lang) -> AnyView {
     let cid = r.campaign_id;
     let funnel = charts::funnel(
         &r.funnel,
@@ -109,7 +111,7 @@ fn report_view(r: FinalReport, lang: Lang) -> impl IntoView {
         Msg::ChartWeekly.text(lang),
     );
     let mut busiest = r.weekly.clone();
-    busiest.sort_by(|a, b| b.total.handed_out.cmp(&a.total.handed_out));
+    busiest.sort_by_key(|l| std::cmp::Reverse(l.total.handed_out));
     let per_store: Vec<(String, String)> = busiest
         .iter()
         .take(6)
@@ -160,14 +162,14 @@ fn report_view(r: FinalReport, lang: Lang) -> impl IntoView {
             </dl>
             <p class="muted small">{t(Msg::ReportDefinitions)}</p>
         </section>
-        <section class="card stack">
+        {view! { <section class="card stack">
             <h2>{t(Msg::ChartFunnel)}</h2>
             <div class="chart-box" id="chart-funnel" inner_html=funnel></div>
         </section>
         <section class="card stack">
             <h2>{t(Msg::ChartCumulative)}</h2>
             <div class="chart-box" id="chart-cumulative" inner_html=cumulative></div>
-        </section>
+        </section> }.into_any()}
         <section class="card stack">
             <h2>{t(Msg::SheetPartners)}</h2>
             <p class="muted small">{t(Msg::PartnerComparisonHint)}</p>
@@ -178,7 +180,7 @@ fn report_view(r: FinalReport, lang: Lang) -> impl IntoView {
             <div class="chart-box" id="chart-revenue-profit" inner_html=revenue_profit></div>
             {report_table("report-stores", Msg::Store, r.stores.clone(), None, lang)}
         </section>
-        <section class="card stack">
+        {view! { <section class="card stack">
             <h2>{t(Msg::ChartWeekly)}</h2>
             <div class="chart-box" id="chart-weekly" inner_html=weekly_total></div>
             <div class="chart-grid">
@@ -190,8 +192,9 @@ fn report_view(r: FinalReport, lang: Lang) -> impl IntoView {
         <section class="card stack">
             <h2>{t(Msg::SheetEmployees)}</h2>
             {report_table("report-employees", Msg::Employee, r.employees.clone(), None, lang)}
-        </section>
+        </section> }.into_any()}
     }
+    .into_any()
 }
 
 #[component]
@@ -227,7 +230,7 @@ fn week_view(
     pay: ServerAction<PayMotivationWeek>,
     review: ServerAction<ReviewMotivation>,
     lang: Lang,
-) -> impl IntoView {
+) -> AnyView {
     let monday = w.monday;
     let sunday = domain::clock::Week { monday }.sunday();
     let status = match (&w.payout, w.finished) {
@@ -281,7 +284,7 @@ fn week_view(
                                             <button type="submit" name="decision" value="release" class="btn btn-small">{t(Msg::Release)}</button>
                                             <button type="submit" name="decision" value="withhold" class="btn btn-small">{t(Msg::Withhold)}</button>
                                         </ActionForm>
-                                    })}
+                                    }.into_any())}
                                 </td>
                                 <td class="num">{e.handouts}</td>
                                 <td class="num">{e.redemptions}</td>
@@ -293,6 +296,7 @@ fn week_view(
                                 <td class="num">{e.paid.map(|p| money(p, lang))}</td>
                             </tr>
                         }
+                        .into_any()
                     }).collect_view()}
                 </tbody>
             </table></div>
@@ -302,9 +306,10 @@ fn week_view(
                     <input type="hidden" name="week" value=week_text.clone()/>
                     <button type="submit" class="btn btn-primary pay-week">{t(Msg::PayWeek)}" — "{money(w.payable, lang)}</button>
                 </ActionForm>
-            })}
+            }.into_any())}
         </section>
     }
+    .into_any()
 }
 
 fn motivation_view(
@@ -313,7 +318,7 @@ fn motivation_view(
     pay: ServerAction<PayMotivationWeek>,
     review: ServerAction<ReviewMotivation>,
     lang: Lang,
-) -> impl IntoView {
+) -> AnyView {
     let cid = s.campaign_id;
     let r = s.rules.clone();
     let error = action_error(save);
@@ -325,8 +330,7 @@ fn motivation_view(
             format::money_input(domain::types::Money(k))
         }
     };
-    view! {
-        <p><a href=format!("/campaigns/{cid}")>{"← "}{s.campaign_name.clone()}</a>" · "<a href=format!("/campaigns/{cid}/report")>{t(Msg::ReportTitle)}</a></p>
+    let rules = view! {
         <section class="card stack">
             <h2>{t(Msg::MotivationRules)}</h2>
             <p class="muted small">{t(Msg::MotivationHint)}</p>
@@ -347,10 +351,16 @@ fn motivation_view(
             </ActionForm>
             <p class="muted">{t(Msg::PaidTotal)}": "<strong id="motivation-paid-total">{money(s.paid_total, lang)}</strong></p>
         </section>
+    }
+    .into_any();
+    view! {
+        <p><a href=format!("/campaigns/{cid}")>{"← "}{s.campaign_name.clone()}</a>" · "<a href=format!("/campaigns/{cid}/report")>{t(Msg::ReportTitle)}</a></p>
+        {rules}
         <FormError error=action_error(pay)/>
         <FormError error=action_error(review)/>
         {s.weeks.into_iter().map(|w| week_view(cid, w, pay, review, lang)).collect_view()}
     }
+    .into_any()
 }
 
 #[component]

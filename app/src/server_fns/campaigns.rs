@@ -1,4 +1,6 @@
 //! Campaigns and their costs ledger.
+// A campaign form has one argument per field (a form post is flat).
+#![allow(clippy::too_many_arguments)]
 
 use domain::model::*;
 use leptos::prelude::*;
