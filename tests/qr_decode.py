@@ -13,6 +13,10 @@ try:
 except ImportError as e:  # a clear message instead of a stack trace
     sys.exit(f"qr_decode.py needs zxing-cpp and pillow: python3 -m pip install zxing-cpp pillow ({e})")
 
+# Every QR code Sarafan prints is a link. On a full page zxing-cpp now and then also "finds" a
+# short number in the print around a code (seen once: "1280" beside a poster's QR, for one
+# random test port), so only links are reported.
 for path in sys.argv[1:]:
     for code in zxingcpp.read_barcodes(Image.open(path), formats=zxingcpp.BarcodeFormat.QRCode):
-        print(code.text)
+        if "://" in code.text:
+            print(code.text)
