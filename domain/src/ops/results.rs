@@ -52,7 +52,9 @@ async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
             });
         }
     }
-    for v in db::results::visits(&db.pool, id).await? {
+    let visits = db::results::visits(&db.pool, id).await?;
+    let first = db::results::first_visits(&visits);
+    for v in visits {
         let (Ok(on), Some(redeemed)) = (db::stored_date(&v.visited_on), day(&v.redeemed_at)) else {
             continue;
         };
@@ -65,7 +67,7 @@ async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
             employee: v.employee_id,
             patient: v.patient_id,
             amount: v.amount_kopecks,
-            first: v.first != 0,
+            first: first.contains(&v.id),
         });
     }
     Ok(events)
