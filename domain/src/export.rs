@@ -49,6 +49,26 @@ struct Formats {
     money: Format,
 }
 
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new().set_bold().set_background_color("#E6F2F1"),
+            date: Format::new().set_num_format("dd.mm.yyyy"),
+            money: Format::new().set_num_format("#,##0.00\\ \"₽\""),
+        }
+    }
+}
+
+/// Kopecks as roubles with a decimal comma, for CSV: `-1500,00`.
+fn csv_money(v: i64) -> String {
+    format!(
+        "{}{},{:02}",
+        if v < 0 { "-" } else { "" },
+        v.abs() / 100,
+        v.abs() % 100
+    )
+}
+
 fn sheet(
     ws: &mut Worksheet,
     name: &str,
@@ -110,11 +130,7 @@ fn long_rows(
 /// The week's summary as a workbook: by store, by employee, and the campaign's total, one row
 /// per week.
 pub fn weekly_summary_xlsx(s: &WeeklySummary, lang: Lang) -> Result<Vec<u8>, DomainError> {
-    let f = Formats {
-        header: Format::new().set_bold().set_background_color("#E6F2F1"),
-        date: Format::new().set_num_format("dd.mm.yyyy"),
-        money: Format::new().set_num_format("#,##0.00\\ \"₽\""),
-    };
+    let f = Formats::new();
     let mut wb = Workbook::new();
     let stores = long_rows(s, &s.stores, |l| vec![l.store_name.clone()]);
     sheet(
@@ -180,7 +196,7 @@ pub fn weekly_summary_csv(s: &WeeklySummary, lang: Lang) -> Vec<u8> {
         fields.push(week.format("%d.%m.%Y").to_string());
         for (j, v) in values.iter().enumerate() {
             fields.push(if is_money(j) {
-                format!("{},{:02}", v / 100, v % 100)
+                csv_money(*v)
             } else {
                 v.to_string()
             });
@@ -298,11 +314,7 @@ pub fn final_report_xlsx(
     r: &crate::results::FinalReport,
     lang: Lang,
 ) -> Result<Vec<u8>, DomainError> {
-    let f = Formats {
-        header: Format::new().set_bold().set_background_color("#E6F2F1"),
-        date: Format::new().set_num_format("dd.mm.yyyy"),
-        money: Format::new().set_num_format("#,##0.00\\ \"₽\""),
-    };
+    let f = Formats::new();
     let mut wb = Workbook::new();
     let mut partners: Vec<Vec<Cell>> = r.partners.iter().map(report_cells).collect();
     partners.push(report_cells(&r.total));
@@ -379,12 +391,7 @@ pub fn final_report_csv(r: &crate::results::FinalReport, lang: Lang) -> Vec<u8> 
             .map(|c| match c {
                 Cell::Text(s) => csv_field(&s),
                 Cell::Int(v) => v.to_string(),
-                Cell::Money(v) => format!(
-                    "{}{},{:02}",
-                    if v < 0 { "-" } else { "" },
-                    v.abs() / 100,
-                    v.abs() % 100
-                ),
+                Cell::Money(v) => csv_money(v),
                 Cell::Date(d) => d.format("%d.%m.%Y").to_string(),
                 Cell::Empty => String::new(),
             })

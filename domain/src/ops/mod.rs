@@ -52,3 +52,17 @@ pub async fn audit_log(db: &Db, actor: &Actor, limit: i64) -> Result<Vec<AuditEn
         })
         .collect())
 }
+
+/// A campaign by id, or "not found" (no policy check: callers check first).
+pub(crate) async fn campaign(
+    db: &crate::db::Db,
+    id: crate::ids::CampaignId,
+) -> Result<crate::model::Campaign, crate::error::DomainError> {
+    let mut conn = db.pool.acquire().await.map_err(crate::db::internal)?;
+    Ok(crate::db::campaigns::get(&mut conn, id)
+        .await?
+        .ok_or(crate::error::DomainError::Refused(
+            crate::error::ErrorCode::NotFound,
+        ))?
+        .campaign)
+}

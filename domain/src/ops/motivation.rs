@@ -18,14 +18,6 @@ use crate::types::{CostCategory, Money};
 /// The longest note on a review.
 pub const MAX_NOTE: usize = 500;
 
-async fn campaign(db: &Db, id: CampaignId) -> Result<Campaign, DomainError> {
-    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
-    Ok(db::campaigns::get(&mut conn, id)
-        .await?
-        .ok_or(DomainError::Refused(ErrorCode::NotFound))?
-        .campaign)
-}
-
 /// Reads everything the computation needs (no policy check: callers check).
 async fn load(db: &Db, c: &Campaign) -> Result<Input, DomainError> {
     let id = CampaignId(c.id);
@@ -96,7 +88,7 @@ pub async fn standings(
     campaign_id: CampaignId,
 ) -> Result<Standings, DomainError> {
     actor.may(Op::ManageMotivation)?;
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let input = load(db, &c).await?;
     let mut weeks = motivation::compute(&input);
     weeks.reverse();
@@ -111,7 +103,7 @@ pub async fn standings(
 
 pub async fn rules(db: &Db, actor: &Actor, campaign_id: CampaignId) -> Result<Rules, DomainError> {
     actor.may(Op::ManageMotivation)?;
-    campaign(db, campaign_id).await?;
+    super::campaign(db, campaign_id).await?;
     db::motivation::rules(&db.pool, campaign_id).await
 }
 
@@ -123,7 +115,7 @@ pub async fn save_rules(
 ) -> Result<Rules, DomainError> {
     actor.may(Op::ManageMotivation)?;
     let rules = input.parse().map_err(DomainError::Invalid)?;
-    campaign(db, campaign_id).await?;
+    super::campaign(db, campaign_id).await?;
     let mut w = db.write(actor).await?;
     db::motivation::save_rules(&mut *w.tx, campaign_id, &rules, &actor.label(), w.at).await?;
     w.audit(
@@ -146,7 +138,7 @@ pub async fn pay_week(
     monday: NaiveDate,
 ) -> Result<Payout, DomainError> {
     actor.may(Op::ManageMotivation)?;
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let input = load(db, &c).await?;
     let monday = Week::of(monday).monday;
     let weeks = motivation::compute(&input);
@@ -232,7 +224,7 @@ pub async fn review(
             ErrorCode::TooLong,
         )]));
     }
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let monday = Week::of(monday).monday;
     if monday < Week::of(c.start_date).monday || monday > db.clock.this_week().monday {
         return Err(DomainError::Refused(ErrorCode::NotFound));
@@ -269,7 +261,7 @@ pub async fn staff_standing(db: &Db, actor: &Actor) -> Result<Option<StaffStandi
     let Some((campaign_id, _)) = db::handouts::current_campaign(&db.pool, store).await? else {
         return Ok(None);
     };
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let input = load(db, &c).await?;
     let weeks = motivation::compute(&input);
     Ok(motivation::staff_standing(&weeks, me.get()))

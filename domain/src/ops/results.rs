@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::auth::Actor;
 use crate::db::{self, Db};
-use crate::error::{DomainError, ErrorCode};
+use crate::error::DomainError;
 use crate::ids::CampaignId;
 use crate::model::Campaign;
 use crate::policy::Op;
@@ -17,14 +17,6 @@ use crate::results::{
     allocate, cumulative, profit, roi_percent, weeks,
 };
 use crate::types::CostCategory;
-
-async fn campaign(db: &Db, id: CampaignId) -> Result<Campaign, DomainError> {
-    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
-    Ok(db::campaigns::get(&mut conn, id)
-        .await?
-        .ok_or(DomainError::Refused(ErrorCode::NotFound))?
-        .campaign)
-}
 
 /// The campaign's events on their clinic days; visits only within the attribution window.
 async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
@@ -85,7 +77,7 @@ pub async fn weekly_summary(
     campaign_id: CampaignId,
 ) -> Result<WeeklySummary, DomainError> {
     actor.may(Op::ViewClinicFigures)?;
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let weeks = campaign_weeks(db, &c);
     let events = events(db, &c).await?;
     let tally = Tally::count(&weeks, &events, &HashMap::new());
@@ -135,7 +127,7 @@ pub async fn final_report(
     campaign_id: CampaignId,
 ) -> Result<FinalReport, DomainError> {
     actor.may(Op::ViewResults)?;
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let settings = super::settings::get(db).await?;
     let margin = settings.margin_percent;
     let today = db.clock.today();

@@ -122,14 +122,6 @@ fn questionnaire_of(r: db::shopper::QuestionnaireRow) -> Result<Questionnaire, D
     })
 }
 
-async fn campaign(db: &Db, id: CampaignId) -> Result<crate::model::Campaign, DomainError> {
-    let mut conn = db.pool.acquire().await.map_err(db::internal)?;
-    Ok(db::campaigns::get(&mut conn, id)
-        .await?
-        .ok_or(DomainError::Refused(ErrorCode::NotFound))?
-        .campaign)
-}
-
 /// The campaign's current question list; the default one the first time.
 async fn current_list(db: &Db, campaign: CampaignId) -> Result<Questionnaire, DomainError> {
     if let Some(r) = db::shopper::latest_questionnaire(&db.pool, campaign).await? {
@@ -171,7 +163,7 @@ pub async fn questionnaire(
     campaign: CampaignId,
 ) -> Result<Questionnaire, DomainError> {
     actor.may(Op::ManageShopperVisits)?;
-    self::campaign(db, campaign).await?;
+    super::campaign(db, campaign).await?;
     current_list(db, campaign).await
 }
 
@@ -184,7 +176,7 @@ pub async fn save_questionnaire(
     input: &QuestionnaireInput,
 ) -> Result<Questionnaire, DomainError> {
     actor.may(Op::ManageShopperVisits)?;
-    self::campaign(db, campaign).await?;
+    super::campaign(db, campaign).await?;
     shopper::check_input(input)?;
     let current = current_list(db, campaign).await?;
     let questions = shopper::normalise(input);
@@ -240,7 +232,7 @@ pub async fn save_questionnaire(
 /// shopper account with the fewest visits. Idempotent and safe from several instances (one key
 /// per campaign, week and slot). Returns how many it made.
 pub async fn ensure_week(db: &Db, campaign_id: CampaignId) -> Result<usize, DomainError> {
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     let today = db.clock.today();
     if c.status != CampaignStatus::Active || today < c.start_date || today > c.end_date {
         return Ok(0);
@@ -1218,7 +1210,7 @@ pub async fn board(
     campaign_id: CampaignId,
 ) -> Result<ShopperBoard, DomainError> {
     actor.may(Op::ManageShopperVisits)?;
-    let c = campaign(db, campaign_id).await?;
+    let c = super::campaign(db, campaign_id).await?;
     ensure_week(db, campaign_id).await?;
     let questionnaire = current_list(db, campaign_id).await?;
     let visits: Vec<ShopperVisit> = db::shopper::visits(
