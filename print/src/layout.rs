@@ -314,6 +314,26 @@ impl Shaped {
     }
 }
 
+/// `text` with every character `font` lacks replaced by `?`. For the report, which sets names
+/// typed by many people over a whole campaign: one emoji in a store's name must not stop the
+/// marketer printing the results, and a `?` on paper is visible, never an empty box.
+pub(crate) fn printable<'a>(
+    fonts: &'static Fonts,
+    font: Font,
+    text: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    let face = fonts.face(font);
+    let ok = |ch: char| matches!(ch, ' ' | '\t' | '\n' | '\r') || face.glyph(ch).is_some();
+    if text.chars().all(ok) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|ch| if ok(ch) { ch } else { '?' })
+            .collect(),
+    )
+}
+
 /// Shapes and fits in one go.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fit(

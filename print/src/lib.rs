@@ -1,5 +1,6 @@
 //! Sarafan's printed materials as PDF: gift certificates (eight to an A4 sheet with cut
-//! marks, or one per page), participant forms, posters (A4/A3) and campaign regulations.
+//! marks, or one per page), participant forms, posters (A4/A3), campaign regulations, and a
+//! campaign's final report with its charts drawn as vectors.
 //!
 //! Plain data in, PDF bytes out. All text arrives translated and formatted; this crate
 //! only sets it. It depends on no other crate of the workspace, so the WASM build never
@@ -12,7 +13,10 @@
 //!   never an overflow and never a silent cut. Regulations flow onto further pages.
 //! * Every character must exist in the embedded font (DejaVu Sans: Latin, Cyrillic,
 //!   digits, `№ ₽ « » — –` …); otherwise [`PrintError::MissingGlyph`] — never an empty
-//!   box on paper.
+//!   box on paper. The report is the one exception: it sets names typed by many people over
+//!   a whole campaign, so there a character the font lacks prints as `?` rather than
+//!   refusing the marketer the results. Its tables wrap long names instead of shrinking
+//!   them away, and flow onto further pages.
 //! * QR codes are vector (one filled rectangle per run of dark modules), error
 //!   correction M, with the 4-module quiet zone; on certificates the symbol is ≥ 25 mm.
 //!
@@ -54,6 +58,7 @@
 
 mod cert;
 mod content;
+mod drawing;
 mod fonts;
 mod form;
 mod layout;
@@ -61,6 +66,7 @@ mod pdf;
 mod poster;
 mod qr;
 mod regs;
+mod report;
 
 /// The clinic as printed on every material.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -176,6 +182,137 @@ pub struct Regulations {
     pub clinic: Clinic,
 }
 
+/// An RGB colour, 0–255 per channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Colour(pub u8, pub u8, pub u8);
+
+/// Where a text's `x` is: its start, middle or end (as SVG's `text-anchor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Anchor {
+    #[default]
+    Start,
+    Middle,
+    End,
+}
+
+/// One shape of a [`Drawing`], in the drawing's units with y pointing down (as in SVG).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A filled rectangle; `(x, y)` is its top-left corner. `opacity` is how it looks over
+    /// white paper (1 = solid).
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        radius: f32,
+        fill: Colour,
+        opacity: f32,
+    },
+    /// A straight line, solid or dashed (`[on, off]`).
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        stroke: Colour,
+        width: f32,
+        dash: Option<[f32; 2]>,
+    },
+    /// Connected line segments.
+    Polyline {
+        points: Vec<(f32, f32)>,
+        stroke: Colour,
+        width: f32,
+    },
+    /// A filled circle.
+    Circle {
+        cx: f32,
+        cy: f32,
+        r: f32,
+        fill: Colour,
+    },
+    /// One line of text with its baseline at `y`; set smaller when wider than `max_width`.
+    Text {
+        x: f32,
+        y: f32,
+        text: String,
+        size: f32,
+        bold: bool,
+        anchor: Anchor,
+        fill: Colour,
+        max_width: Option<f32>,
+    },
+}
+
+/// A vector picture (a chart): `width` × `height` units of shapes, scaled onto the page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drawing {
+    pub width: f32,
+    pub height: f32,
+    pub shapes: Vec<Shape>,
+}
+
+/// One of the report's key figures, e.g. "Прибыль, ₽" and "4 500".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+/// A column of a report table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Column {
+    pub title: String,
+    /// Its share of the table's width, relative to the other columns.
+    pub width: f32,
+    /// Right-aligned and kept on one line (shrunk a little if need be).
+    pub numeric: bool,
+}
+
+/// A table of the report; it flows onto further pages with its header repeated. A cell may
+/// hold several lines separated by `\n`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub title: String,
+    /// A line under the title (may be empty).
+    pub note: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// A bold total row at the end.
+    pub total: Option<Vec<String>>,
+}
+
+/// A chart of the report under its title.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportChart {
+    pub title: String,
+    pub drawing: Drawing,
+}
+
+/// A campaign's final report, every text already translated and formatted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportDoc {
+    /// E.g. "Итоги акции".
+    pub title: String,
+    /// The clinic's name.
+    pub clinic: String,
+    pub campaign: String,
+    /// E.g. "Сроки акции: 16.11.2026 – 31.01.2027".
+    pub period: String,
+    /// E.g. "Сформирован 30.11.2026 10:00".
+    pub generated: String,
+    /// The heading over the key figures.
+    pub figures_title: String,
+    pub figures: Vec<Figure>,
+    /// Definitions under the key figures (may be empty).
+    pub note: String,
+    pub charts: Vec<ReportChart>,
+    pub tables: Vec<Table>,
+    /// Added to a table's title where it goes on over a page, e.g. "продолжение".
+    pub continued: String,
+}
+
 /// Why a PDF could not be made. `field` is the name of the offending struct field
 /// (`"title"`, `"terms"`, `"store"`, `"name"`, `"address"`, `"phone"`, `"url"`, …) so the
 /// caller can translate it and point at the form field; the captions of [`FormLabels`]
@@ -216,6 +353,11 @@ pub fn poster(p: &Poster) -> Result<Vec<u8>, PrintError> {
 /// The regulations of a campaign: A4, as many pages as the text needs, numbered.
 pub fn regulations(r: &Regulations) -> Result<Vec<u8>, PrintError> {
     regs::render(r)
+}
+
+/// A campaign's final report: A4 portrait, as many pages as its tables need, numbered.
+pub fn report(doc: &ReportDoc) -> Result<Vec<u8>, PrintError> {
+    report::render(doc)
 }
 
 fn no_items() -> PrintError {

@@ -98,6 +98,11 @@ pub fn text(pdf: &Path) -> String {
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `pdfimages -list`: a header of two lines, then one line per bitmap.
+pub fn images(pdf: &Path) -> String {
+    run_ok("pdfimages", &["-list", s(pdf)])
+}
+
 /// `pdffonts`' table.
 pub fn fonts(pdf: &Path) -> String {
     run_ok("pdffonts", &[s(pdf)])

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use print::{
-    CertLayout, CertificateDesign, CertificateItem, Clinic, FormDesign, FormItem, FormLabels,
-    PaperSize, Poster, Regulations,
+    Anchor, CertLayout, CertificateDesign, CertificateItem, Clinic, Colour, Column, Drawing,
+    Figure, FormDesign, FormItem, FormLabels, PaperSize, Poster, Regulations, ReportChart,
+    ReportDoc, Shape, Table,
 };
 
 pub fn clinic() -> Clinic {
@@ -144,5 +145,184 @@ pub fn regulations(paragraphs: usize) -> Regulations {
         campaign: "«Подарок от соседей» — весна 2027".into(),
         text: regulations_text(paragraphs),
         clinic: clinic(),
+    }
+}
+
+/// A bar chart of `bars` values with labels, a dashed zero line and a polyline through the tops.
+pub fn chart(bars: &[(&str, f32)]) -> Drawing {
+    let teal = Colour(0x0f, 0x76, 0x6e);
+    let ink = Colour(0x1f, 0x29, 0x33);
+    let max = bars.iter().map(|b| b.1).fold(1.0, f32::max);
+    let mut shapes = Vec::new();
+    let mut tops = Vec::new();
+    for (i, (label, v)) in bars.iter().enumerate() {
+        let y = 4.0 + i as f32 * 34.0;
+        let w = v / max * 380.0;
+        shapes.push(Shape::Text {
+            x: 0.0,
+            y: y + 16.0,
+            text: (*label).into(),
+            size: 12.0,
+            bold: false,
+            anchor: Anchor::Start,
+            fill: ink,
+            max_width: Some(190.0),
+        });
+        shapes.push(Shape::Rect {
+            x: 200.0,
+            y,
+            w,
+            h: 24.0,
+            radius: 3.0,
+            fill: teal,
+            opacity: 1.0 - i as f32 * 0.18,
+        });
+        shapes.push(Shape::Circle {
+            cx: 200.0 + w,
+            cy: y + 12.0,
+            r: 3.5,
+            fill: Colour(0xc2, 0x41, 0x0c),
+        });
+        tops.push((200.0 + w, y + 12.0));
+    }
+    let h = 8.0 + 34.0 * bars.len() as f32;
+    shapes.push(Shape::Line {
+        x1: 200.0,
+        y1: 0.0,
+        x2: 200.0,
+        y2: h,
+        stroke: Colour(0x6b, 0x72, 0x80),
+        width: 1.0,
+        dash: Some([4.0, 3.0]),
+    });
+    shapes.push(Shape::Polyline {
+        points: tops,
+        stroke: Colour(0xc2, 0x41, 0x0c),
+        width: 1.5,
+    });
+    Drawing {
+        width: 640.0,
+        height: h,
+        shapes,
+    }
+}
+
+fn money_columns(first: &str) -> Vec<Column> {
+    let mut cols = vec![Column {
+        title: first.into(),
+        width: 3.0,
+        numeric: false,
+    }];
+    for title in [
+        "Выдано сертификатов",
+        "Пришли",
+        "Выручка всего, ₽",
+        "Расходы, ₽",
+        "Прибыль, ₽",
+    ] {
+        cols.push(Column {
+            title: title.into(),
+            width: 1.3,
+            numeric: true,
+        });
+    }
+    cols
+}
+
+/// A final report with `employees` employees (and a store for every three of them).
+pub fn report(employees: usize) -> ReportDoc {
+    let stores = employees.div_ceil(3).max(1);
+    let row = |name: String, i: usize| {
+        vec![
+            name,
+            (i % 17 + 3).to_string(),
+            (i % 5).to_string(),
+            format!("{}\u{202f}{:03}", i % 40 + 1, i * 7 % 1000),
+            "1\u{202f}500".into(),
+            format!("−{}", i * 13 % 900),
+        ]
+    };
+    ReportDoc {
+        title: "Итоги акции".into(),
+        clinic: "Стоматология «Улыбка»".into(),
+        campaign: "«Подарок от соседей» — весна 2027".into(),
+        period: "Сроки акции: 01.03.2027 – 31.05.2027".into(),
+        generated: "Сформирован 30.11.2026 10:00".into(),
+        figures_title: "Главные цифры".into(),
+        figures: [
+            ("Выдано сертификатов", "412"),
+            ("Контакты", "398"),
+            ("Пришли", "97"),
+            ("Купили другие услуги", "41"),
+            ("Выручка: визит по сертификату, ₽", "388\u{202f}000"),
+            ("Выручка: повторные визиты, ₽", "1\u{202f}204\u{202f}500"),
+            ("Скидка по сертификатам, ₽", "48\u{202f}500"),
+            ("Расходы, ₽", "120\u{202f}000"),
+            ("Прибыль, ₽", "517\u{202f}000"),
+            ("ROI, %", "430%"),
+            ("Окупилась", "14.03.2027"),
+        ]
+        .into_iter()
+        .map(|(label, value)| Figure {
+            label: label.into(),
+            value: value.into(),
+        })
+        .collect(),
+        note: "Контакты — разные участники с согласием; прибыль = выручка × маржа − расходы."
+            .into(),
+        charts: vec![
+            ReportChart {
+                title: "Воронка акции".into(),
+                drawing: chart(&[
+                    ("Напечатано", 1000.0),
+                    ("Выдано", 412.0),
+                    ("Пришли по сертификату", 97.0),
+                    ("Купили другие услуги", 41.0),
+                ]),
+            },
+            ReportChart {
+                title: "Прибыль нарастающим итогом".into(),
+                drawing: chart(&[("Март", 10.0), ("Апрель", 30.0), ("Май", 45.0)]),
+            },
+        ],
+        tables: vec![
+            Table {
+                title: "По магазинам".into(),
+                note: String::new(),
+                columns: money_columns("Магазин"),
+                rows: (0..stores)
+                    .map(|i| row(format!("Магазин № {}\nПартнёр {}", i + 1, i / 10 + 1), i))
+                    .collect(),
+                total: Some(row("Итого".into(), 0)),
+            },
+            Table {
+                title: "По сотрудникам".into(),
+                note: "Мотивация — в расходах сотрудника.".into(),
+                columns: money_columns("Сотрудник"),
+                rows: (0..employees)
+                    .map(|i| row(format!("Сотрудник {:03} Иванова-Петрова", i + 1), i))
+                    .collect(),
+                total: None,
+            },
+            Table {
+                title: "Расходы".into(),
+                note: String::new(),
+                columns: vec![
+                    Column {
+                        title: "Статья".into(),
+                        width: 3.0,
+                        numeric: false,
+                    },
+                    Column {
+                        title: "Расходы, ₽".into(),
+                        width: 1.0,
+                        numeric: true,
+                    },
+                ],
+                rows: vec![vec!["Печать".into(), "120\u{202f}000".into()]],
+                total: Some(vec!["Итого затрат".into(), "120\u{202f}000".into()]),
+            },
+        ],
+        continued: "продолжение".into(),
     }
 }
