@@ -36,6 +36,24 @@ pub fn money(m: Money, lang: Lang) -> String {
     }
 }
 
+/// An amount for a column or figure already headed "…, ₽": "1 500", "1 500,50" (Russian) or
+/// "1,500.50" (English).
+pub fn amount(m: Money, lang: Lang) -> String {
+    let rub = m.0 / 100;
+    let kop = (m.0 % 100).abs();
+    // -0,50: the roubles alone would lose the sign.
+    let sign = if m.0 < 0 && rub == 0 { "-" } else { "" };
+    let (g, sep) = match lang {
+        Lang::Ru => (group(rub), ','),
+        Lang::En => (group(rub).replace('\u{202f}', ","), '.'),
+    };
+    if kop == 0 {
+        format!("{sign}{g}")
+    } else {
+        format!("{sign}{g}{sep}{kop:02}")
+    }
+}
+
 /// An amount for an input field: "1500" or "1500,50".
 pub fn money_input(m: Money) -> String {
     if m.0 % 100 == 0 {
@@ -96,6 +114,14 @@ mod tests {
         assert_eq!(money(Money(50_000), Lang::Ru), "500\u{a0}₽");
         assert_eq!(money(Money(150_050), Lang::Ru), "1\u{202f}500,50\u{a0}₽");
         assert_eq!(money(Money(123_456_700), Lang::En), "₽1,234,567");
+    }
+
+    #[test]
+    fn an_amount_under_a_rouble_heading_has_no_sign_but_keeps_its_minus() {
+        assert_eq!(amount(Money(150_000), Lang::Ru), "1\u{202f}500");
+        assert_eq!(amount(Money(-150_050), Lang::Ru), "-1\u{202f}500,50");
+        assert_eq!(amount(Money(-50), Lang::Ru), "-0,50");
+        assert_eq!(amount(Money(123_456_700), Lang::En), "1,234,567");
     }
 
     #[test]

@@ -548,6 +548,13 @@ messages! {
     BriefedOn => "Дата инструктажа", "Briefed on";
     ReceptionBriefed => "Администраторы ознакомлены", "Reception briefed";
     // importing paper forms (items 18–19)
+    // PDF report
+    ReportPdf => "PDF для печати", "Printable PDF";
+    ReportGenerated => "Сформирован", "Generated";
+    ReportPeriod => "Сроки акции", "Campaign dates";
+    ReportKeyFigures => "Главные цифры", "Key figures";
+    ReportContinued => "продолжение", "continued";
+    ColDiscountShort => "Скидка, ₽", "Discount, ₽";
     ImportTitle => "Ввод бумажных анкет", "Typing in paper forms";
     ImportButton => "Ввод анкет", "Paper forms";
     ImportHint => "Загрузите таблицу, в которую перепечатаны бумажные анкеты магазинов (XLSX или CSV, до 5 МБ и 5 000 строк, первая строка — заголовки). Сарафан покажет, что сделает каждая строка; ничего не сохраняется, пока вы не подтвердите.", "Upload the spreadsheet the stores' paper forms were typed into (XLSX or CSV, up to 5 MB and 5,000 rows, headers in the first row). Sarafan shows what each row will do; nothing is saved until you confirm.";

@@ -38,6 +38,8 @@ pub mod export;
 pub mod ops;
 #[cfg(feature = "server")]
 pub mod photo;
+#[cfg(feature = "server")]
+pub mod report_pdf;
 
 pub use error::{DomainError, ErrorCode, FieldError};
 pub use i18n::{Lang, Msg};

@@ -2,7 +2,8 @@
 //! 3 employees each, 100 000 certificates, 40 000 hand-outs, 20 000 redemptions and 50 000
 //! visits, and a cost per category. Times `ops::results::final_report` (what
 //! `/campaigns/:id/report` and `GET /campaigns/{id}/report` run; target ≤ 200 ms) and the week's
-//! summary, on SQLite and PostgreSQL.
+//! summary, on SQLite and PostgreSQL; and rendering that report as the printable PDF (the
+//! document and `print::report`, without the queries).
 //!
 //! ```text
 //! cargo bench -p server --bench report -- [--engine sqlite|postgres|all]
@@ -286,6 +287,24 @@ async fn run(engine: &str, url: &str) -> anyhow::Result<()> {
     }
     let (rm, rx) = median_and_max(report);
     let (wm, wx) = median_and_max(weekly);
+    let last = ops::results::final_report(&db, &sys, id)
+        .await
+        .map_err(err)?;
+    let mut pdf = Vec::new();
+    let mut pdf_bytes = 0;
+    for _ in 0..RUNS.min(5) {
+        let t = Instant::now();
+        let doc = domain::report_pdf::document(
+            &last,
+            "Стоматология «Улыбка»",
+            "30.11.2026 10:00",
+            domain::Lang::Ru,
+        );
+        let bytes = print::report(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
+        pdf.push(t.elapsed());
+        pdf_bytes = bytes.len();
+    }
+    let (pm, px) = median_and_max(pdf);
     if let Some((f, revenue, payback)) = check {
         println!(
             "report {engine}: funnel {} → {} → {} → {}, revenue {} ₽, payback {payback:?}",
@@ -305,6 +324,14 @@ async fn run(engine: &str, url: &str) -> anyhow::Result<()> {
         "report {engine}: week's summary: median {:.1} ms, max {:.1} ms",
         wm.as_secs_f64() * 1000.0,
         wx.as_secs_f64() * 1000.0
+    );
+    println!(
+        "report {engine}: the PDF ({} stores, {} employees): median {:.1} ms, max {:.1} ms, {} KB",
+        last.stores.len(),
+        last.employees.len(),
+        pm.as_secs_f64() * 1000.0,
+        px.as_secs_f64() * 1000.0,
+        pdf_bytes / 1024,
     );
     Ok(())
 }

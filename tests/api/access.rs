@@ -1294,6 +1294,13 @@ fn api_table(
         ),
         (
             "get",
+            "/api/v1/campaigns/{id}/report/pdf",
+            format!("/campaigns/{c}/report/pdf"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
             "/api/v1/campaigns/{id}/motivation",
             format!("/campaigns/{c}/motivation"),
             None,

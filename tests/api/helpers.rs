@@ -397,6 +397,22 @@ impl Api {
             .to_owned();
         (status, kind, r.bytes().await.expect("bytes").to_vec())
     }
+
+    /// A download with its headers (`Content-Disposition` and the like).
+    pub async fn get_download(
+        &self,
+        path: &str,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .headers(self.auth_headers())
+            .send()
+            .await
+            .expect("get");
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.bytes().await.expect("bytes").to_vec())
+    }
 }
 
 /// A PDF looked at as a person and a phone would: its text (`pdftotext`), its page count, and
@@ -459,6 +475,35 @@ pub fn look_at_pdf(bytes: &[u8]) -> PdfLook {
         pages: pngs.len(),
         qr,
     }
+}
+
+/// A PDF's text as `pdftotext` reads it (`-layout` keeps a table's row on one line) and its
+/// page count from `pdfinfo`.
+pub fn pdf_text_and_pages(bytes: &[u8], layout: bool) -> (String, usize) {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let dir =
+        std::env::temp_dir().join(format!("sarafan-pdf-{}", &domain::auth::new_secret()[..12]));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pdf = dir.join("doc.pdf");
+    std::fs::write(&pdf, bytes).expect("write pdf");
+    let pdf_s = pdf.to_string_lossy().to_string();
+    let mut args = vec![pdf_s.as_str(), "-"];
+    if layout {
+        args.insert(0, "-layout");
+    }
+    let text = tool("pdftotext", &args);
+    assert!(text.status.success(), "pdftotext failed");
+    let info = tool("pdfinfo", &[&pdf_s]);
+    assert!(info.status.success(), "pdfinfo failed");
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let _ = std::fs::remove_dir_all(&dir);
+    (String::from_utf8_lossy(&text.stdout).to_string(), pages)
 }
 
 /// The field named in an API error body.

@@ -310,10 +310,13 @@ fn cell_f64(d: &Data) -> f64 {
     }
 }
 
-#[tokio::test]
-async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback_day() {
-    let app = spawn_app().await;
-    let s = setup(&app).await;
+/// The final report's hand-computed fixture: a 40 % margin, visits counted for 30 days after
+/// the redemption, 3 000 ₽ of printing; six certificates, three handed out (two by Анна in «Лотос
+/// на Пресне», one by Борис in «Лотос в Сокольниках»), two redeemed; visits of 10 000 ₽ and
+/// 5 000 ₽ within the window, one of 0 ₽, and 7 000 ₽ outside it. Profit 3 000 ₽, ROI 100 %,
+/// paid back on 18.11.2026.
+pub(crate) async fn final_report_fixture(app: &TestApp) -> Setup {
+    let s = setup(app).await;
     // The clinic's margin is 40 %; visits count for 30 days after the redemption.
     let mut settings = domain::ops::settings::get(&app.db).await.expect("settings");
     settings.margin_percent = 40;
@@ -346,14 +349,14 @@ async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback
         .person(Role::StoreStaff, Some(s.stores[1]), "Борис Сокольников")
         .await;
     app.clock().set(moscow("2026-11-17T12:00:00+03:00"));
-    hand(&app, &anna, &codes[0][0], "+7 916 800-00-01").await;
-    hand(&app, &anna, &codes[0][1], "+7 916 800-00-02").await;
-    hand(&app, &boris, &codes[1][0], "+7 916 800-00-03").await;
+    hand(app, &anna, &codes[0][0], "+7 916 800-00-01").await;
+    hand(app, &anna, &codes[0][1], "+7 916 800-00-02").await;
+    hand(app, &boris, &codes[1][0], "+7 916 800-00-03").await;
     app.clock().set(moscow("2026-11-18T11:00:00+03:00"));
-    let reception = redeem(&app, &codes[0][0]).await;
+    let reception = redeem(app, &codes[0][0]).await;
     visit(&reception, &codes[0][0], "10 000", "2026-11-18").await;
     app.clock().set(moscow("2026-11-19T11:00:00+03:00"));
-    let reception = redeem(&app, &codes[1][0]).await;
+    let reception = redeem(app, &codes[1][0]).await;
     visit(&reception, &codes[1][0], "0", "2026-11-19").await;
     app.clock().set(moscow("2026-12-10T11:00:00+03:00"));
     let (_, reception) = app.person(Role::Reception, None, "Елена 2").await;
@@ -362,7 +365,13 @@ async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback
     app.clock().set(moscow("2026-12-25T11:00:00+03:00"));
     let (_, reception) = app.person(Role::Reception, None, "Елена 3").await;
     visit(&reception, &codes[0][0], "7 000", "2026-12-25").await;
+    s
+}
 
+#[tokio::test]
+async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback_day() {
+    let app = spawn_app().await;
+    let s = final_report_fixture(&app).await;
     let (st, r) = s
         .marketer
         .get(&format!("/campaigns/{}/report", s.campaign))

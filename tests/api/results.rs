@@ -238,3 +238,95 @@ async fn the_weekly_summary_counts_each_event_in_its_clinic_week_per_store_and_e
         assert_eq!(st, StatusCode::FORBIDDEN);
     }
 }
+
+/// Every run of whitespace (the narrow no-break spaces of "4 500" too) made one space.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn the_final_report_downloads_as_a_printable_pdf_with_the_hand_computed_results() {
+    let app = spawn_app().await;
+    let s = crate::motivation::final_report_fixture(&app).await;
+    let mut settings = domain::ops::settings::get(&app.db).await.expect("settings");
+    settings.name = "Стоматология «Улыбка»".into();
+    domain::ops::settings::update(&app.db, &domain::auth::Actor::system(), &settings)
+        .await
+        .expect("clinic name");
+
+    let (st, headers, bytes) = s
+        .marketer
+        .get_download(&format!("/campaigns/{}/report/pdf", s.campaign))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(
+        headers["content-disposition"],
+        format!("attachment; filename=\"report-{}.pdf\"", s.campaign).as_str()
+    );
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    let (text, pages) = crate::helpers::pdf_text_and_pages(&bytes, false);
+    assert!(pages >= 1);
+    let text = squeezed(&text);
+    for needle in [
+        "Итоги акции",
+        "Стоматология «Улыбка»",
+        "Зима",
+        "Сроки акции: 16.11.2026 – 31.01.2027",
+        "Сформирован 25.12.2026 11:00",
+        "Главные цифры",
+        "Воронка акции",
+        "Выдачи и визиты по неделям",
+        "Выручка и прибыль по магазинам",
+        "Прибыль нарастающим итогом",
+        "Окупилась 18.11.2026",
+        "По партнёрам",
+        "По магазинам",
+        "По сотрудникам",
+        "Анна Пресненская",
+        "Итого затрат",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle:?} is not in the PDF:\n{text}"
+        );
+    }
+    // A table row reads across its line: Лотос на Пресне printed 3, handed out 2, came 1,
+    // 1 bought more, revenue 15 000 ₽, discount 500 ₽, costs 1 500 ₽, profit 4 500 ₽, ROI 300 %.
+    let (layout, _) = crate::helpers::pdf_text_and_pages(&bytes, true);
+    let lines: Vec<String> = layout.lines().map(squeezed).collect();
+    for row in [
+        "Лотос на Пресне 3 2 1 1 15 000 500 1 500 4 500 300%",
+        "Лотос в Сокольниках 3 1 1 0 0 500 1 500 -1 500 -100%",
+        "Итого по акции 6 3 2 1 15 000 1 000 3 000 3 000 100%",
+        "Печать 3 000",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == row),
+            "no line reads {row:?}:\n{layout}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("18.11.2026")),
+        "the payback day"
+    );
+
+    // In English on request.
+    let token = app.token(Role::Marketer, None).await;
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/campaigns/{}/report/pdf", s.campaign)))
+        .bearer_auth(token)
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let (text, _) = crate::helpers::pdf_text_and_pages(&bytes, false);
+    let text = squeezed(&text);
+    assert!(
+        text.contains("Campaign results") && text.contains("Key figures"),
+        "{text}"
+    );
+}

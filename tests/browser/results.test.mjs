@@ -1,7 +1,7 @@
 // The campaign's results and the staff's motivation in the demo clinic: the marketer opens the
 // final report from the campaign page, sees the charts drawn on the server, downloads the report
-// as an Excel workbook and as CSV, marks the finished week as paid; a new employee of a store
-// sees this week's standing on the phone.
+// as an Excel workbook, as CSV and as a printable PDF, marks the finished week as paid; a new
+// employee of a store sees this week's standing on the phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -21,7 +21,7 @@ async function signInAsMarketer(page) {
   await hydrated(page);
 }
 
-test('the marketer reads the final report with its charts, downloads it as Excel and CSV, and pays the finished week', async () => {
+test('the marketer reads the final report with its charts, downloads it as Excel, CSV and PDF, and pays the finished week', async () => {
   const marketer = await startBrowser({ viewport: { width: 1280, height: 860 } });
   try {
     const m = await marketer.page();
@@ -49,6 +49,11 @@ test('the marketer reads the final report with its charts, downloads it as Excel
     const text = await fs.readFile(await csv.path(), 'utf8');
     assert.ok(text.startsWith('\ufeff'), 'a BOM so Excel reads the Cyrillic');
     assert.match(text, /Атлет на Тверской;Фитнес-клуб «Атлет»;/);
+    const [pdf] = await Promise.all([m.waitForEvent('download'), m.locator('#report-pdf').click()]);
+    assert.match(pdf.suggestedFilename(), /^report-\d+\.pdf$/);
+    const pdfBytes = await fs.readFile(await pdf.path());
+    assert.equal(pdfBytes.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(pdfBytes.length > 20000, `the report has its fonts, charts and tables (${pdfBytes.length} bytes)`);
 
     // Motivation: the last finished week waits for its payout; paying it writes it once.
     await m.goto(`${server.url}/campaigns/${campaigns[0].id}/motivation`);

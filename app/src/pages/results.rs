@@ -82,70 +82,23 @@ fn report_table(
 
 fn report_view(r: FinalReport, lang: Lang) -> AnyView {
     let cid = r.campaign_id;
-    let funnel = charts::funnel(
-        &r.funnel,
-        [
-            Msg::FunnelPrinted.text(lang),
-            Msg::FunnelHandedOut.text(lang),
-            Msg::FunnelRedeemed.text(lang),
-            Msg::FunnelBought.text(lang),
-        ],
-        Msg::ChartFunnel.text(lang),
-    );
-    let totals: (Vec<i64>, Vec<i64>) = (0..r.weeks.len())
-        .map(|i| {
-            r.weekly.iter().fold((0, 0), |(h, c), l| {
-                (h + l.weeks[i].handed_out, c + l.weeks[i].came)
-            })
-        })
-        .unzip();
-    let labels = [
-        Msg::FunnelHandedOut.text(lang),
-        Msg::FunnelRedeemed.text(lang),
-    ];
-    let weekly_total = charts::weekly(
-        &r.weeks,
-        &totals.0,
-        &totals.1,
-        labels,
-        Msg::ChartWeekly.text(lang),
-    );
-    let mut busiest = r.weekly.clone();
-    busiest.sort_by_key(|l| std::cmp::Reverse(l.total.handed_out));
-    let per_store: Vec<(String, String)> = busiest
+    let charts = charts::report(&r, lang);
+    let funnel = charts.funnel.to_svg();
+    let weekly_total = charts.weekly.to_svg();
+    let per_store: Vec<(String, String)> = charts
+        .busiest_stores
         .iter()
-        .take(6)
-        .map(|l| {
-            let h: Vec<i64> = l.weeks.iter().map(|f| f.handed_out).collect();
-            let c: Vec<i64> = l.weeks.iter().map(|f| f.came).collect();
-            (
-                l.store_name.clone(),
-                charts::weekly(&r.weeks, &h, &c, labels, &l.store_name),
-            )
-        })
+        .map(|c| (c.title.clone(), c.to_svg()))
         .collect();
-    let rp: Vec<(String, i64, i64)> = r
-        .stores
-        .iter()
-        .map(|l| (l.name.clone(), l.figures.revenue(), l.profit))
-        .collect();
-    let revenue_profit = charts::revenue_profit(
-        &rp,
-        [Msg::ColRevenue.text(lang), Msg::ColProfit.text(lang)],
-        Msg::ChartRevenueProfit.text(lang),
-    );
-    let cumulative = charts::cumulative(
-        &r.cumulative,
-        r.payback_on,
-        Msg::PaybackOn.text(lang),
-        Msg::ChartCumulative.text(lang),
-    );
+    let revenue_profit = charts.revenue_profit.to_svg();
+    let cumulative = charts.cumulative.to_svg();
     let total = r.total.clone();
     view! {
         <p><a href=format!("/campaigns/{cid}")>{"← "}{r.campaign_name.clone()}</a></p>
         <p class="actions">
             <a class="btn" href=format!("/api/v1/campaigns/{cid}/report/xlsx") download id="report-xlsx">{t(Msg::DownloadXlsx)}</a>
             <a class="btn" href=format!("/api/v1/campaigns/{cid}/report/csv") download id="report-csv">"CSV"</a>
+            <a class="btn" href=format!("/api/v1/campaigns/{cid}/report/pdf") download id="report-pdf">{t(Msg::ReportPdf)}</a>
             <a class="btn" href=format!("/api/v1/campaigns/{cid}/weekly-summary/xlsx") download>{t(Msg::WeeklySummaryXlsx)}</a>
             <a class="btn" href=format!("/campaigns/{cid}/motivation")>{t(Msg::MotivationTitle)}</a>
         </p>

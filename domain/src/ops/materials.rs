@@ -106,7 +106,7 @@ fn print_error(e: print::PrintError) -> DomainError {
     }
 }
 
-async fn render<F>(job: F) -> Result<Vec<u8>, DomainError>
+pub(crate) async fn render<F>(job: F) -> Result<Vec<u8>, DomainError>
 where
     F: FnOnce() -> Result<Vec<u8>, print::PrintError> + Send + 'static,
 {

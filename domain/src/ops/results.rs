@@ -1,6 +1,7 @@
 //! Results: the week's summary (item 17д) per store and employee, week over week, and the final
 //! report (item 21) with profit, ROI and payback per store, partner and employee, with the
-//! definitions of `crate::results`; as JSON and as spreadsheets (`crate::export`).
+//! definitions of `crate::results`; as JSON, as spreadsheets (`crate::export`) and as a
+//! printable PDF (`crate::report_pdf`).
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use chrono::{Duration, NaiveDate};
 use crate::auth::Actor;
 use crate::db::{self, Db};
 use crate::error::DomainError;
+use crate::i18n::Lang;
 use crate::ids::CampaignId;
 use crate::model::Campaign;
 use crate::policy::Op;
@@ -308,5 +310,24 @@ pub async fn final_report(
         payback_on,
         weeks,
         weekly,
+    })
+}
+
+/// The final report as a printable PDF (A4, the charts as vectors), rendered off the async
+/// runtime like every printed document (`ops::materials`).
+pub async fn final_report_pdf(
+    db: &Db,
+    actor: &Actor,
+    campaign_id: CampaignId,
+    lang: Lang,
+) -> Result<super::materials::Pdf, DomainError> {
+    let report = final_report(db, actor, campaign_id).await?;
+    let settings = super::settings::get(db).await?;
+    let generated = db.clock.local_text(db.clock.now());
+    let doc = crate::report_pdf::document(&report, &settings.name, &generated, lang);
+    let bytes = super::materials::render(move || print::report(&doc)).await?;
+    Ok(super::materials::Pdf {
+        bytes,
+        file_name: format!("report-{}.pdf", report.campaign_id),
     })
 }

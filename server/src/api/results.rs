@@ -1,5 +1,6 @@
 //! Results on the API: the week's summary (item 17д) per store and employee, week over week,
-//! as JSON and as a spreadsheet (XLSX or CSV). The clinic's own figures: the marketer's.
+//! as JSON and as a spreadsheet (XLSX or CSV), and the final report (item 21) as JSON, XLSX,
+//! CSV and a printable PDF. The clinic's own figures: the marketer's.
 
 use app::ssr::AppState;
 use axum::Json;
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(final_report))
         .routes(routes!(final_report_xlsx))
         .routes(routes!(final_report_csv))
+        .routes(routes!(final_report_pdf))
 }
 
 #[utoipa::path(get, path = "/campaigns/{id}/weekly-summary", tag = "results", params(("id" = i64, Path)),
@@ -149,6 +151,23 @@ async fn final_report_csv(
             format!("report-{}.csv", r.campaign_id),
             export::final_report_csv(&r, c.lang),
         ),
+        Err(e) => ApiError(e, c.lang).into_response(),
+    }
+}
+
+#[utoipa::path(get, path = "/campaigns/{id}/report/pdf", tag = "results", params(("id" = i64, Path)),
+    description = "The final report as a printable PDF (A4 portrait): the clinic, campaign, dates and when it was made; the \
+        key figures; the funnel, hand-outs and redemptions by week, revenue and profit by store and the cumulative profit \
+        with the payback day, drawn as vectors; the tables by partner (best profit first) with the total, by store and \
+        by employee, flowing onto as many pages as they need; costs by category. Pages are numbered.",
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody)))]
+async fn final_report_pdf(
+    State(st): State<AppState>,
+    c: Caller,
+    Path(id): Path<CampaignId>,
+) -> Response {
+    match ops::results::final_report_pdf(&st.db, &c.actor, id, c.lang).await {
+        Ok(pdf) => download("application/pdf", pdf.file_name, pdf.bytes),
         Err(e) => ApiError(e, c.lang).into_response(),
     }
 }
