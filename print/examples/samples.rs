@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     write("poster-a4", print::poster(&sample::poster(PaperSize::A4))?)?;
     write("poster-a3", print::poster(&sample::poster(PaperSize::A3))?)?;
     write("regulations", print::regulations(&sample::regulations(12))?)?;
-    write("report", print::report(&sample::report(40))?)?;
+    write("report", print::report(&sample::report(300))?)?;
 
     // Texts near the limits, to see the wrapping and shrinking.
     let mut long = sample::certificate_design(CertLayout::Grid2x4);

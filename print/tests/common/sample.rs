@@ -281,6 +281,24 @@ pub fn report(employees: usize) -> ReportDoc {
                 ]),
             },
             ReportChart {
+                title: "Выдачи и визиты по неделям".into(),
+                drawing: chart(&[
+                    ("01.03", 12.0),
+                    ("08.03", 30.0),
+                    ("15.03", 41.0),
+                    ("22.03", 38.0),
+                    ("29.03", 44.0),
+                ]),
+            },
+            ReportChart {
+                title: "Выручка и прибыль по магазинам".into(),
+                drawing: chart(
+                    &(1..=12)
+                        .map(|i| ("Магазин", 1000.0 + i as f32 * 250.0))
+                        .collect::<Vec<_>>(),
+                ),
+            },
+            ReportChart {
                 title: "Прибыль нарастающим итогом".into(),
                 drawing: chart(&[("Март", 10.0), ("Апрель", 30.0), ("Май", 45.0)]),
             },
