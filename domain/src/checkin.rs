@@ -254,11 +254,15 @@ pub struct AttributionRow {
     pub employee_id: Option<i64>,
     pub employee_name: Option<String>,
     pub handed_out: i64,
+    /// Distinct participants among the hand-outs whose consent stands.
+    #[serde(default)]
+    pub contacts: i64,
     /// Participants who came (live redemptions).
     pub redeemed: i64,
     pub redeemed_without_handout: i64,
-    /// Participants with at least one paid visit.
+    /// Participants with at least one paid visit within the attribution window.
     pub bought: i64,
+    /// Visits within the campaign's attribution window.
     pub visits: i64,
     #[cfg_attr(feature = "server", schema(value_type = i64))]
     pub revenue: Money,

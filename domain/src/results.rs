@@ -151,6 +151,8 @@ impl Acc {
 pub struct Tally {
     weeks: Vec<NaiveDate>,
     lines: HashMap<LineOf, Acc>,
+    /// The campaign's revenue by visit day (for the cumulative profit).
+    pub revenue_by_day: HashMap<NaiveDate, i64>,
 }
 
 impl Tally {
@@ -159,6 +161,7 @@ impl Tally {
         let mut t = Tally {
             weeks: weeks.to_vec(),
             lines: HashMap::new(),
+            revenue_by_day: HashMap::new(),
         };
         let n = weeks.len();
         for e in events {
@@ -181,6 +184,9 @@ impl Tally {
                     ..
                 } => (day, store, employee),
             };
+            if let Event::Visit { amount, .. } = *e {
+                *t.revenue_by_day.entry(day).or_default() += amount;
+            }
             let week = weeks.binary_search(&Week::of(day).monday).ok();
             let keys = [
                 Some(LineOf::All),

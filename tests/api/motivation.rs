@@ -405,6 +405,49 @@ async fn the_final_report_counts_revenue_within_the_window_and_finds_the_payback
     let partner = find(&r["partners"], "id", s.partner);
     assert_eq!(partner["profit"], 300_000);
 
+    // The campaign page's figures are the report's: the 37-day visit is outside there too.
+    let (st, a) = s
+        .marketer
+        .get(&format!("/campaigns/{}/attribution", s.campaign))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    let page = find(&a["stores"], "store_id", s.stores[0]);
+    assert_eq!(
+        [
+            &page["handed_out"],
+            &page["contacts"],
+            &page["redeemed"],
+            &page["bought"],
+            &page["visits"],
+            &page["revenue"]
+        ],
+        [
+            &json!(2),
+            &json!(2),
+            &json!(1),
+            &json!(1),
+            &json!(2),
+            &json!(1_500_000)
+        ]
+    );
+    for (k, v) in [
+        ("handed_out", 2),
+        ("contacts", 2),
+        ("came", 1),
+        ("bought", 1),
+        ("visits", 2),
+    ] {
+        assert_eq!(presnya["figures"][k], v, "{k}");
+    }
+    assert_eq!(
+        (
+            &a["total"]["handed_out"],
+            &a["total"]["redeemed"],
+            &a["total"]["revenue"]
+        ),
+        (&json!(3), &json!(2), &json!(1_500_000))
+    );
+
     // The workbook, read back sheet by sheet and column by column.
     let (st, _, bytes) = s
         .marketer

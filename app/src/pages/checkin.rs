@@ -354,6 +354,7 @@ fn RedeemForm(answer: CheckinAnswer, redeem: ServerAction<CheckinRedeem>) -> imp
 fn figures_cells(r: &AttributionRow, lang: Lang) -> impl IntoView + use<> {
     view! {
         <td class="num">{r.handed_out}</td>
+        <td class="num">{r.contacts}</td>
         <td class="num">{r.redeemed}</td>
         <td class="num">{r.bought}</td>
         <td class="num">{r.visits}</td>
@@ -367,6 +368,7 @@ fn figures_head(first: Msg, extra: Option<Msg>, lang: Lang) -> impl IntoView {
             <th>{first.text(lang)}</th>
             {extra.map(|m| view! { <th class="num">{m.text(lang)}</th> })}
             <th class="num">{Msg::HandedOutCount.text(lang)}</th>
+            <th class="num">{Msg::ColContacts.text(lang)}</th>
             <th class="num">{Msg::RedeemedCount.text(lang)}</th>
             <th class="num">{Msg::BoughtCount.text(lang)}</th>
             <th class="num">{Msg::VisitsCount.text(lang)}</th>

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyExecutor;
 
 use super::{date_str, internal, stored_date, ts};
-use crate::checkin::{AttributionRow, Service, Visit};
+use crate::checkin::{Service, Visit};
 use crate::code::Code;
 use crate::error::DomainError;
 use crate::ids::{CampaignId, CertificateId, StoreId, UserId};
@@ -403,93 +403,62 @@ pub async fn visits_of<'c>(
 
 // ---------- attribution ----------
 
-/// Subqueries counting what one store (`x.store_id`) or employee (`x.employee_id`) brought.
-fn figures(by: &str) -> String {
-    format!(
-        "(SELECT COUNT(*) FROM handouts h WHERE h.campaign_id = $1 AND h.{by} = x.k) AS handed_out,
-         (SELECT COUNT(*) FROM redemptions r WHERE r.campaign_id = $1 AND r.{by} = x.k AND r.undone_at IS NULL) AS redeemed,
-         (SELECT COUNT(*) FROM redemptions r WHERE r.campaign_id = $1 AND r.{by} = x.k AND r.undone_at IS NULL AND r.handout_id IS NULL) AS redeemed_without_handout,
-         (SELECT COUNT(DISTINCT v.redemption_id) FROM visits v JOIN redemptions r ON r.id = v.redemption_id
-            WHERE v.campaign_id = $1 AND v.{by} = x.k AND r.undone_at IS NULL AND v.amount_kopecks > 0) AS bought,
-         (SELECT COUNT(*) FROM visits v JOIN redemptions r ON r.id = v.redemption_id
-            WHERE v.campaign_id = $1 AND v.{by} = x.k AND r.undone_at IS NULL) AS visits,
-         (SELECT CAST(COALESCE(SUM(v.amount_kopecks), 0) AS BIGINT) FROM visits v JOIN redemptions r ON r.id = v.redemption_id
-            WHERE v.campaign_id = $1 AND v.{by} = x.k AND r.undone_at IS NULL) AS revenue"
+/// Raw counts per store and employee: hand-outs, live redemptions, and live redemptions of
+/// certificates no one handed out.
+#[derive(sqlx::FromRow)]
+pub struct CountRow {
+    pub store_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub handed_out: i64,
+    pub redeemed: i64,
+    pub redeemed_without_handout: i64,
+}
+
+pub async fn counts<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: CampaignId,
+) -> Result<Vec<CountRow>, DomainError> {
+    sqlx::query_as(
+        "SELECT store_id, employee_id, CAST(SUM(h) AS BIGINT) AS handed_out,
+                CAST(SUM(r) AS BIGINT) AS redeemed, CAST(SUM(w) AS BIGINT) AS redeemed_without_handout
+         FROM (SELECT store_id, employee_id, 1 AS h, 0 AS r, 0 AS w FROM handouts WHERE campaign_id = $1
+               UNION ALL
+               SELECT store_id, employee_id, 0, 1, CASE WHEN handout_id IS NULL THEN 1 ELSE 0 END
+               FROM redemptions WHERE campaign_id = $1 AND undone_at IS NULL) x
+         GROUP BY store_id, employee_id LIMIT 100000",
     )
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
 }
 
 #[derive(sqlx::FromRow)]
-struct FiguresRow {
-    store_id: Option<i64>,
-    store_name: Option<String>,
-    employee_id: Option<i64>,
-    employee_name: Option<String>,
-    regulations_read_at: Option<String>,
-    handed_out: i64,
-    redeemed: i64,
-    redeemed_without_handout: i64,
-    bought: i64,
-    visits: i64,
-    revenue: i64,
+pub struct AttributionEmployee {
+    pub id: i64,
+    pub name: String,
+    pub store_id: Option<i64>,
+    pub store_name: Option<String>,
+    pub regulations_read_at: Option<String>,
 }
 
-impl From<FiguresRow> for AttributionRow {
-    fn from(r: FiguresRow) -> AttributionRow {
-        AttributionRow {
-            store_id: r.store_id,
-            store_name: r.store_name,
-            employee_id: r.employee_id,
-            employee_name: r.employee_name,
-            handed_out: r.handed_out,
-            redeemed: r.redeemed,
-            redeemed_without_handout: r.redeemed_without_handout,
-            bought: r.bought,
-            visits: r.visits,
-            revenue: Money(r.revenue),
-            regulations_read_at: r.regulations_read_at,
-            shopper_score: None,
-        }
-    }
-}
-
-/// Figures per store of the campaign's partners.
-pub async fn by_store<'c>(
+/// The store staff of the campaign's partners (and anyone who handed out for it), with when
+/// they confirmed reading the regulations.
+pub async fn attribution_employees<'c>(
     e: impl AnyExecutor<'c>,
     campaign: CampaignId,
-) -> Result<Vec<AttributionRow>, DomainError> {
-    let rows: Vec<FiguresRow> = sqlx::query_as(&format!(
-        "SELECT x.k AS store_id, x.name AS store_name, CAST(NULL AS BIGINT) AS employee_id, CAST(NULL AS TEXT) AS employee_name,
-                CAST(NULL AS TEXT) AS regulations_read_at, {}
-         FROM (SELECT s.id AS k, s.name FROM stores s JOIN campaign_partners cp ON cp.partner_id = s.partner_id
-               WHERE cp.campaign_id = $1) x ORDER BY x.name",
-        figures("store_id")
-    ))
+) -> Result<Vec<AttributionEmployee>, DomainError> {
+    sqlx::query_as(
+        "SELECT u.id, u.name, s.id AS store_id, s.name AS store_name,
+                (SELECT read_at FROM regulation_reads WHERE campaign_id = $1 AND user_id = u.id) AS regulations_read_at
+         FROM users u JOIN stores s ON s.id = u.store_id
+         WHERE u.role = 'store_staff' AND (
+             s.partner_id IN (SELECT partner_id FROM campaign_partners WHERE campaign_id = $1)
+             OR u.id IN (SELECT employee_id FROM handouts WHERE campaign_id = $1 AND employee_id IS NOT NULL))
+         ORDER BY s.name, u.name LIMIT 10000",
+    )
     .bind(campaign)
     .fetch_all(e)
     .await
-    .map_err(internal)?;
-    Ok(rows.into_iter().map(AttributionRow::from).collect())
-}
-
-/// Figures per store employee of the campaign's partners (and anyone who handed out for it).
-pub async fn by_employee<'c>(
-    e: impl AnyExecutor<'c>,
-    campaign: CampaignId,
-) -> Result<Vec<AttributionRow>, DomainError> {
-    let rows: Vec<FiguresRow> = sqlx::query_as(&format!(
-        "SELECT x.store_id, x.store_name, x.k AS employee_id, x.name AS employee_name,
-                (SELECT read_at FROM regulation_reads WHERE campaign_id = $1 AND user_id = x.k) AS regulations_read_at, {}
-         FROM (SELECT u.id AS k, u.name, s.id AS store_id, s.name AS store_name FROM users u
-               JOIN stores s ON s.id = u.store_id
-               WHERE u.role = 'store_staff' AND (
-                   s.partner_id IN (SELECT partner_id FROM campaign_partners WHERE campaign_id = $1)
-                   OR u.id IN (SELECT employee_id FROM handouts WHERE campaign_id = $1 AND employee_id IS NOT NULL))) x
-         ORDER BY x.store_name, x.name",
-        figures("employee_id")
-    ))
-    .bind(campaign)
-    .fetch_all(e)
-    .await
-    .map_err(internal)?;
-    Ok(rows.into_iter().map(AttributionRow::from).collect())
+    .map_err(internal)
 }

@@ -38,6 +38,7 @@ pub async fn handouts<'c>(
 
 #[derive(sqlx::FromRow)]
 pub struct CameRow {
+    pub id: i64,
     pub redeemed_at: String,
     pub store_id: Option<i64>,
     pub employee_id: Option<i64>,
@@ -48,7 +49,7 @@ pub async fn redemptions<'c>(
     campaign: CampaignId,
 ) -> Result<Vec<CameRow>, DomainError> {
     sqlx::query_as(&format!(
-        "SELECT redeemed_at, store_id, employee_id FROM redemptions
+        "SELECT id, redeemed_at, store_id, employee_id FROM redemptions
          WHERE campaign_id = $1 AND undone_at IS NULL LIMIT {MAX_ROWS}"
     ))
     .bind(campaign)
@@ -66,10 +67,10 @@ pub struct VisitRow {
     pub employee_id: Option<i64>,
     pub patient_id: Option<i64>,
     pub amount_kopecks: i64,
-    pub redeemed_at: String,
 }
 
-/// The campaign's visits of live redemptions. The first visit of a redemption (the lowest id)
+/// The campaign's visits of live redemptions (placed by their redemption's day from
+/// [`redemptions`]). The first visit of a redemption (the lowest id)
 /// is found by the caller ([`first_visits`]): a correlated `MIN` per row is quadratic when the
 /// planner has no statistics yet.
 pub async fn visits<'c>(
@@ -78,7 +79,7 @@ pub async fn visits<'c>(
 ) -> Result<Vec<VisitRow>, DomainError> {
     sqlx::query_as(&format!(
         "SELECT v.id, v.redemption_id, v.visited_on, v.store_id, v.employee_id, v.patient_id,
-                v.amount_kopecks, r.redeemed_at
+                v.amount_kopecks
          FROM visits v JOIN redemptions r ON r.id = v.redemption_id
          WHERE v.campaign_id = $1 AND r.undone_at IS NULL LIMIT {MAX_ROWS}"
     ))

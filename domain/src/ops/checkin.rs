@@ -17,6 +17,7 @@ use crate::format::masked_phone;
 use crate::ids::CampaignId;
 use crate::lifecycle::{self, Validity};
 use crate::policy::{self, Op};
+use crate::results::LineOf;
 use crate::types::{Money, Phone, optional_text, required_text};
 
 use super::handouts::idempotency_key;
@@ -520,32 +521,71 @@ pub async fn visits_of(db: &Db, actor: &Actor, code_text: &str) -> Result<Vec<Vi
 
 // ---------- attribution ----------
 
-/// Hand-outs, redemptions, visits and revenue per store and per employee of a campaign.
+/// Hand-outs, contacts, redemptions, visits and revenue per store and per employee of a
+/// campaign, with the definitions of `crate::results` (the final report's figures).
 pub async fn attribution(
     db: &Db,
     actor: &Actor,
     campaign: CampaignId,
 ) -> Result<Attribution, DomainError> {
     actor.may(Op::ViewClinicFigures)?;
-    let mut stores = db::checkin::by_store(&db.pool, campaign).await?;
+    let c = super::campaign(db, campaign).await?;
+    let (_, tally) = super::results::tally(db, &c, &std::collections::HashMap::new()).await?;
+    let counts = db::checkin::counts(&db.pool, campaign).await?;
+    let without = |store: Option<i64>, employee: Option<i64>| -> i64 {
+        counts
+            .iter()
+            .filter(|r| {
+                (store.is_none() || r.store_id == store)
+                    && (employee.is_none() || r.employee_id == employee)
+            })
+            .map(|r| r.redeemed_without_handout)
+            .sum()
+    };
+    let row = |of: LineOf| {
+        let f = tally.line(of).1;
+        AttributionRow {
+            handed_out: f.handed_out,
+            contacts: f.contacts,
+            redeemed: f.came,
+            bought: f.bought,
+            visits: f.visits,
+            revenue: Money(f.revenue()),
+            ..AttributionRow::default()
+        }
+    };
     let scores = super::shopper::latest_scores(db, Some(campaign.get())).await?;
-    for s in &mut stores {
-        s.shopper_score = s.store_id.and_then(|id| scores.get(&id).copied());
-    }
-    let employees = db::checkin::by_employee(&db.pool, campaign).await?;
-    let mut total = AttributionRow::default();
-    for s in &stores {
-        total.handed_out += s.handed_out;
-        total.redeemed += s.redeemed;
-        total.redeemed_without_handout += s.redeemed_without_handout;
-        total.bought += s.bought;
-        total.visits += s.visits;
-        total.revenue = Money(total.revenue.kopecks() + s.revenue.kopecks());
-    }
+    let stores = db::results::stores(&db.pool, campaign)
+        .await?
+        .into_iter()
+        .map(|(id, name, _, _)| AttributionRow {
+            store_id: Some(id),
+            store_name: Some(name),
+            redeemed_without_handout: without(Some(id), None),
+            shopper_score: scores.get(&id).copied(),
+            ..row(LineOf::Store(id))
+        })
+        .collect();
+    let employees = db::checkin::attribution_employees(&db.pool, campaign)
+        .await?
+        .into_iter()
+        .map(|e| AttributionRow {
+            store_id: e.store_id,
+            store_name: e.store_name,
+            employee_id: Some(e.id),
+            employee_name: Some(e.name),
+            regulations_read_at: e.regulations_read_at,
+            redeemed_without_handout: without(None, Some(e.id)),
+            ..row(LineOf::Employee(e.id))
+        })
+        .collect();
     Ok(Attribution {
         stores,
         employees,
-        total,
+        total: AttributionRow {
+            redeemed_without_handout: without(None, None),
+            ..row(LineOf::All)
+        },
     })
 }
 

@@ -1135,7 +1135,7 @@ pub(crate) async fn store_trends(
     campaign: CampaignId,
 ) -> Result<Vec<StoreTrend>, DomainError> {
     let scores = db::shopper::scores(&db.pool, Some(campaign.get()), None).await?;
-    let figures = db::checkin::by_store(&db.pool, campaign).await?;
+    let counts = db::checkin::counts(&db.pool, campaign).await?;
     let since = db.now() - Duration::days(shopper::RATE_DAYS);
     let rates = db::shopper::candidates(&db.pool, campaign, since).await?;
     let stores = db::shopper::campaign_stores(&db.pool, campaign).await?;
@@ -1152,9 +1152,9 @@ pub(crate) async fn store_trends(
                     passed: s.passed.is_some_and(|p| p != 0),
                 })
                 .collect();
-            let f = figures.iter().find(|f| f.store_id == Some(store_id));
-            let handouts = f.map(|f| f.handed_out).unwrap_or(0);
-            let redeemed = f.map(|f| f.redeemed).unwrap_or(0);
+            let mine = counts.iter().filter(|f| f.store_id == Some(store_id));
+            let handouts = mine.clone().map(|f| f.handed_out).sum();
+            let redeemed = mine.map(|f| f.redeemed).sum();
             let latest = points.last();
             let before = points.len().checked_sub(2).and_then(|i| points.get(i));
             StoreTrend {
