@@ -800,6 +800,45 @@ messages! {
     SignalNearPhones => "несколько телефонов отличаются одной цифрой", "several phones differ in one digit";
     SignalBurst => "почти все выдачи — в последние часы недели", "most hand-outs in the week's last hours";
     SignalNeverRedeemed => "много выдач давностью больше двух недель — ни одна не погашена", "many hand-outs over two weeks old, none redeemed";
+    // exports
+    ExportsTitle => "Выгрузки", "Exports";
+    ExportsHint => "Данные акции построчно: Excel (числа, даты и рубли — настоящие значения, шапка закреплена, фильтры включены) и CSV (UTF-8, «;» между полями). Время — по часовому поясу клиники. В файле не больше 200 000 строк. Участники — с полными телефонами (каждая выгрузка записывается в журнал), в выдачах телефоны скрыты.", "The campaign's data row by row: Excel (numbers, dates and roubles as real values, the header frozen, filters on) and CSV (UTF-8, \";\" between fields). Times are the clinic's. At most 200,000 rows a file. Participants come with full phones (every export is logged); hand-outs show phones masked.";
+    ExportParticipants => "Участники", "Participants";
+    ExportHandouts => "Выдачи", "Hand-outs";
+    ExportRedemptions => "Погашения", "Redemptions";
+    ExportVisits => "Визиты", "Visits";
+    ExportRowsCut => "Показаны первые 200 000 строк: больше в один файл не выгружается.", "Only the first 200,000 rows are shown: a file holds no more.";
+    ColParticipant => "Участник", "Participant";
+    ColSource => "Источник", "Source";
+    ColConsentOn => "Дата согласия", "Consent given on";
+    ColConsentVersion => "Версия текста согласия", "Consent text version";
+    ColFirstStore => "Магазин первой выдачи", "Store of the first hand-out";
+    ColFirstEmployee => "Сотрудник первой выдачи", "Employee of the first hand-out";
+    ColCertificates => "Сертификатов", "Certificates";
+    ColRedeemed => "Погашено", "Redeemed";
+    ColRevenueInWindow => "Выручка в окне учёта, ₽", "Revenue within the window, ₽";
+    ColSerial => "№ сертификата", "Certificate №";
+    ColHandedOutAt => "Выдан", "Handed out at";
+    ColPhoneMasked => "Телефон (скрыт)", "Phone (masked)";
+    ColRedeemedAt => "Погашен", "Redeemed at";
+    ColFaceValueGiven => "Скидка (номинал), ₽", "Discount (face value), ₽";
+    ColReceptionist => "Погасил(а)", "Redeemed by";
+    ColUndoneAt => "Погашение отменено", "Undone at";
+    ColInWindow => "В окне учёта выручки", "Within the revenue window";
+    ColVisitOrder => "Визит", "Visit";
+    ColDaysAfterRedemption => "Дней после погашения", "Days after the redemption";
+    SourceStaff => "выдача в магазине", "handed out in a store";
+    SourceSelf => "саморегистрация", "self-registration";
+    SourceFormContact => "анкета без сертификата", "paper form without a certificate";
+    SourceRedeemedOnly => "погашение без выдачи", "redeemed without a hand-out";
+    CertNotRedeemed => "не погашен", "not redeemed";
+    CertRedeemed => "погашен", "redeemed";
+    CertUndone => "погашение отменено", "redemption undone";
+    CertVoided => "аннулирован", "voided";
+    ConsentStands => "есть", "given";
+    ConsentWithdrawnShort => "отозвано", "withdrawn";
+    VisitFirst => "первый (по сертификату)", "first (the certificate visit)";
+    VisitLater => "повторный", "later";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".

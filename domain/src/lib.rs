@@ -11,6 +11,7 @@ pub mod checklist;
 pub mod clock;
 pub mod code;
 pub mod error;
+pub mod exports;
 pub mod forecast;
 pub mod format;
 pub mod i18n;

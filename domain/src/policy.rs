@@ -61,6 +61,9 @@ pub enum Op {
     ManageMotivation,
     /// Weekly and final results with profit and payback, their charts, PDF and spreadsheets.
     ViewResults,
+    /// A campaign's participants (full phones), hand-outs, redemptions and visits as
+    /// spreadsheets, row by row; every export is logged.
+    ExportData,
 
     // ---- reads several roles share (store staff: scoped) ----
     /// Campaigns: name, dates, face value, status, terms (no costs).
@@ -131,6 +134,7 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
         | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants | ImportForms
         | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings
         | ManageShopperVisits | ManageMotivation | ViewResults => MARKETER,
+        ExportData => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
         StaffHome | ConfirmRegulations | ReportStock | ViewOwnStanding => &[StoreStaff],

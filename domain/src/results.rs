@@ -355,6 +355,12 @@ pub struct FinalReport {
     pub weekly: Vec<WeeklyLine>,
 }
 
+/// Whether a visit is the campaign's: on a clinic day at most `attribution_days` after the day
+/// of its redemption (a later visit is the clinic's own, not the campaign's).
+pub fn within_window(visited_on: NaiveDate, redeemed_on: NaiveDate, attribution_days: i64) -> bool {
+    visited_on <= redeemed_on + chrono::Duration::days(attribution_days)
+}
+
 /// Revenue × margin % − costs, in kopecks (the margin's share rounded down).
 pub fn profit(revenue: i64, margin_percent: i64, costs: i64) -> i64 {
     revenue * margin_percent / 100 - costs

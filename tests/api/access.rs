@@ -1301,6 +1301,20 @@ fn api_table(
         ),
         (
             "get",
+            "/api/v1/campaigns/{id}/exports/{kind}/{format}",
+            format!("/campaigns/{c}/exports/participants/xlsx"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
+            "/api/v1/campaigns/{id}/exports/{kind}/{format}",
+            format!("/campaigns/{c}/exports/handouts/csv"),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
             "/api/v1/campaigns/{id}/motivation",
             format!("/campaigns/{c}/motivation"),
             None,

@@ -8,6 +8,7 @@ mod campaigns;
 mod certificates;
 mod checkin;
 mod checklist;
+mod exports;
 mod helpers;
 mod imports;
 mod lifecycle;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::checklist::{Setup, setup};
 use crate::helpers::{Api, TestApp, spawn_app};
 
-fn moscow(at: &str) -> chrono::DateTime<chrono::Utc> {
+pub fn moscow(at: &str) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::parse_from_rfc3339(at)
         .expect("time")
         .with_timezone(&chrono::Utc)
@@ -72,7 +72,7 @@ async fn redeem(app: &TestApp, code: &str) -> Api {
     reception
 }
 
-async fn visit(reception: &Api, code: &str, amount: &str, day: &str) {
+pub async fn visit(reception: &Api, code: &str, amount: &str, day: &str) {
     let (st, v) = reception
         .post(
             "/visits",

@@ -16,6 +16,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod checks;
+pub mod exports;
 pub mod handouts;
 pub mod imports;
 pub mod materials;

@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod checklist;
+pub mod exports;
 pub mod handouts;
 pub mod imports;
 pub mod ledger;

@@ -1,7 +1,7 @@
 //! Staff motivation: the campaign's rules, the weekly standings with signals and reviews, the
 //! marketer's payouts (written once into the costs), and a store employee's own standing.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::auth::Actor;
 use crate::clock::Week;
@@ -26,7 +26,6 @@ async fn load(db: &Db, c: &Campaign) -> Result<Input, DomainError> {
     let weeks = crate::results::weeks(c.start_date, through);
     let local = |s: &str| db::parse_ts(s).map(|t| db.clock.local(t).naive_local());
     let day = |s: &str| db::parse_ts(s).map(|t| db.clock.date_of(t));
-    let window = Duration::days(c.attribution_days);
     let handouts = db::motivation::handouts(&db.pool, id)
         .await?
         .into_iter()
@@ -50,7 +49,8 @@ async fn load(db: &Db, c: &Campaign) -> Result<Input, DomainError> {
         .filter_map(|(e, patient, on, redeemed)| {
             let on = db::stored_date(&on).ok()?;
             // Only visits within the campaign's attribution window count.
-            (on <= day(&redeemed)? + window).then_some((e, patient, on))
+            crate::results::within_window(on, day(&redeemed)?, c.attribution_days)
+                .then_some((e, patient, on))
         })
         .collect();
     let stores = db::shopper::campaign_stores(&db.pool, id).await?;

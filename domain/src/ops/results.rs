@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::auth::Actor;
 use crate::db::{self, Db};
@@ -16,7 +16,7 @@ use crate::model::Campaign;
 use crate::policy::Op;
 use crate::results::{
     CostLine, Event, FinalReport, Funnel, LineOf, ReportLine, Tally, WeeklyLine, WeeklySummary,
-    allocate, cumulative, profit, roi_percent, weeks,
+    allocate, cumulative, profit, roi_percent, weeks, within_window,
 };
 use crate::types::CostCategory;
 
@@ -65,7 +65,6 @@ impl<'a> Days<'a> {
 /// The three reads run at once (on SQLite each connection reads on its own thread).
 async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
     let id = CampaignId(c.id);
-    let window = Duration::days(c.attribution_days);
     let (handouts, redemptions, visits) = tokio::try_join!(
         db::results::handouts(&db.pool, id),
         db::results::redemptions(&db.pool, id),
@@ -103,7 +102,7 @@ async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
         ) else {
             continue;
         };
-        if on > *redeemed + window {
+        if !within_window(on, *redeemed, c.attribution_days) {
             continue;
         }
         events.push(Event::Visit {

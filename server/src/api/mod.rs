@@ -9,9 +9,9 @@
 use app::ssr::{AppState, actor_from_headers, lang_from_headers};
 use axum::extract::FromRequestParts;
 use axum::extract::rejection::JsonRejection;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -24,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
+pub mod exports;
 pub mod handouts;
 pub mod imports;
 pub mod ledger;
@@ -161,6 +162,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tasks::router())
         .merge(shopper::router())
         .merge(results::router())
+        .merge(exports::router())
         .merge(motivation::router())
         .merge(handouts::router())
         .merge(checkin::router())
@@ -210,6 +212,50 @@ impl utoipa::Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// A file to save, named in ASCII (what every client understands).
+pub fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
+    attachment(content_type, &name, None, bytes)
+}
+
+/// A file to save: `name` in ASCII for every client and, when given, `local_name` in the
+/// reader's language (RFC 6266 `filename*`, which browsers prefer), so a Russian name survives
+/// the header's ASCII.
+pub fn attachment(
+    content_type: &'static str,
+    name: &str,
+    local_name: Option<&str>,
+    bytes: Vec<u8>,
+) -> Response {
+    let mut h = HeaderMap::new();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let mut disposition = format!("attachment; filename=\"{name}\"");
+    if let Some(local) = local_name {
+        disposition.push_str("; filename*=UTF-8''");
+        disposition.push_str(&percent_encoded(local));
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    (h, bytes).into_response()
+}
+
+/// RFC 5987: every byte but letters, digits and `-._~` as `%XX`.
+fn percent_encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A `201 Created` with the new record.

@@ -5,7 +5,6 @@
 use app::ssr::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use domain::ids::CampaignId;
 use domain::results::{FinalReport, WeeklySummary};
@@ -13,7 +12,7 @@ use domain::{export, ops};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiError, ApiResult, Caller, ErrorBody};
+use super::{ApiError, ApiResult, Caller, ErrorBody, download};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,19 +37,6 @@ async fn weekly_summary(
 ) -> ApiResult<Json<WeeklySummary>> {
     c.wrap(ops::results::weekly_summary(&st.db, &c.actor, id).await)
         .map(Json)
-}
-
-fn download(content_type: &'static str, name: String, bytes: Vec<u8>) -> Response {
-    let mut h = HeaderMap::new();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    (h, bytes).into_response()
 }
 
 #[utoipa::path(get, path = "/campaigns/{id}/weekly-summary/xlsx", tag = "results", params(("id" = i64, Path)),
