@@ -4,6 +4,7 @@
 //! payouts).
 
 use domain::charts;
+use domain::exports::{self, ExportFormat, ExportKind};
 use domain::motivation::{EmployeeWeek, Standings, WeekStanding};
 use domain::results::{FinalReport, ReportLine};
 use domain::{Lang, Msg, format};
@@ -146,6 +147,33 @@ fn report_view(r: FinalReport, lang: Lang) -> AnyView {
             <h2>{t(Msg::SheetEmployees)}</h2>
             {report_table("report-employees", Msg::Employee, r.employees.clone(), None, lang)}
         </section> }.into_any()}
+        {exports_card(cid)}
+    }
+    .into_any()
+}
+
+/// The campaign's data row by row (participants, hand-outs, redemptions, visits): a link per
+/// export and format.
+fn exports_card(cid: i64) -> AnyView {
+    view! {
+        <section class="card stack" id="exports">
+            <h2>{t(Msg::ExportsTitle)}</h2>
+            <p class="muted small">{t(Msg::ExportsHint)}</p>
+            <ul class="plain">
+                {ExportKind::ALL.into_iter().map(|kind| view! {
+                    <li class="row">
+                        <span class="export-name">{t(kind.title())}</span>
+                        {ExportFormat::ALL.into_iter().map(|format| view! {
+                            <a class="btn btn-small" download
+                                id=format!("export-{}-{}", kind.slug(), format.slug())
+                                href=exports::path(cid, kind, format)>
+                                {format.slug().to_uppercase()}
+                            </a>
+                        }).collect_view()}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
     .into_any()
 }
