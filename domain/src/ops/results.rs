@@ -66,9 +66,9 @@ impl<'a> Days<'a> {
 async fn events(db: &Db, c: &Campaign) -> Result<Vec<Event>, DomainError> {
     let id = CampaignId(c.id);
     let (handouts, redemptions, visits) = tokio::try_join!(
-        db::results::handouts(&db.pool, id),
-        db::results::redemptions(&db.pool, id),
-        db::results::visits(&db.pool, id),
+        db::results::handouts(db, id),
+        db::results::redemptions(db, id),
+        db::results::visits(db, id),
     )?;
     let mut days = Days::new(db, c);
     let mut events = Vec::with_capacity(handouts.len() + redemptions.len() + visits.len());
