@@ -556,7 +556,7 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
         (GetOutbox::PATH, vec![("status", String::new())], "nynnnn"),
         (ResendMessage::PATH, id("999999"), "nynnnn"),
         (GetMessageSettings::PATH, none(), "nynnnn"),
-        (SendTestSms::PATH, vec![("phone", "12".into())], "nynnnn"),
+        (SendTestSms::PATH, vec![("to", "12".into())], "nynnnn"),
         (
             SaveMessageSettings::PATH,
             vec![("sms_mode", "carrier-pigeon".into())],

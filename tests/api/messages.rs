@@ -750,3 +750,34 @@ async fn message_settings_are_checked_and_off_queues_nothing() {
     let (s, _) = c.marketer.get("/messages?limit=5000").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_demo_clinics_outbox_shows_a_sent_a_failed_and_an_unknown_message() {
+    let app = spawn_app().await;
+    domain::demo::load(&app.db, &app.config.public_url)
+        .await
+        .expect("demo");
+    let api = app.api(&app.token(Role::Marketer, None).await);
+    let (s, o) = api.get("/messages").await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(
+        o["sms_off"],
+        json!(false),
+        "the demo is in the log-only mode"
+    );
+    assert_eq!(
+        (
+            &o["counts"]["sent"],
+            &o["counts"]["failed"],
+            &o["counts"]["unknown"]
+        ),
+        (&json!(1), &json!(1), &json!(1))
+    );
+    assert!(o.to_string().contains("Неправильный api_id"), "{o}");
+    // Nothing of it is sent again by the worker.
+    let t = Worker::new(app.db.clone(), "worker-a")
+        .tick()
+        .await
+        .expect("tick");
+    assert_eq!(t.sent, 0, "{t:?}");
+}

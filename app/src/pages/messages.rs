@@ -165,7 +165,7 @@ pub fn MessageSettingsSection() -> impl IntoView {
             </Suspense>
             <FormError error=test_error/>
             <ActionForm action=test attr:class="row">
-                <Field label=Msg::Phone name="phone" kind="tel" required=true error=test_error/>
+                <Field label=Msg::Phone name="to" error_key="phone" kind="tel" required=true error=test_error/>
                 <button type="submit" class="btn">{t(Msg::SendTestSms)}</button>
             </ActionForm>
             {move || test_sent.get().then(|| view! { <p class="notice"><a href="/messages">{t(Msg::MsgQueued)}" →"</a></p> })}

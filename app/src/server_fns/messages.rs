@@ -1,4 +1,6 @@
 //! Messages to participants: the outbox, sending again, how SMS go out.
+// The settings form has one argument per field (a form post is flat).
+#![allow(clippy::too_many_arguments)]
 
 use domain::messages::{MessageSettings, MessageView, Outbox};
 use leptos::prelude::*;
@@ -22,7 +24,6 @@ pub async fn get_message_settings() -> AppResult<MessageSettings> {
     with_actor!(|st, a| ops::messages::settings(&st.db, &a).await)
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/sf")]
 pub async fn save_message_settings(
     sms_mode: String,
@@ -60,6 +61,6 @@ pub async fn save_message_settings(
 }
 
 #[server(prefix = "/sf")]
-pub async fn send_test_sms(phone: String) -> AppResult<MessageView> {
-    with_actor!(|st, a| ops::messages::send_test(&st.db, &a, &phone).await)
+pub async fn send_test_sms(to: String) -> AppResult<MessageView> {
+    with_actor!(|st, a| ops::messages::send_test(&st.db, &a, &to).await)
 }
