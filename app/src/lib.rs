@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=(StaticSegment("participants"), ParamSegment("id")) view=pages::participants::ParticipantPage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
                 <Route path=StaticSegment("settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
+                <Route path=StaticSegment("messages") view=pages::messages::MessagesPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

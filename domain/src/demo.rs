@@ -291,6 +291,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
     .await?;
     motivation(db, CampaignId(campaign.id)).await?;
     paper_forms(db, CampaignId(campaign.id), UserId(marketer.id)).await?;
+    messages(db).await?;
     // The busiest store sent most of its pack back to the clinic's storeroom a few days ago and
     // now runs low: the stock page shows it in red and says what to deliver by when.
     if let Some((first_store, _, _)) = store_ids.first() {
@@ -946,6 +947,38 @@ async fn motivation(db: &Db, campaign: CampaignId) -> Result<(), DomainError> {
         && let Some(oldest) = finished.last()
     {
         crate::ops::motivation::pay_week(db, &sys, campaign, oldest.monday).await?;
+    }
+    Ok(())
+}
+
+/// SMS in the trial mode (written to the log, nothing leaves the demo), and the outbox's short
+/// history: the marketer tried the provider's gateway three days ago — the first test refused
+/// for a wrong key, one that timed out (unknown: it may have arrived), then one sent.
+async fn messages(db: &Db) -> Result<(), DomainError> {
+    use crate::messages::{MessageSettingsInput, SmsMode};
+    use crate::ops::messages::{Answer, Tick, Worker, send_test};
+    let sys = Actor::system();
+    let log = MessageSettingsInput {
+        sms_mode: SmsMode::Log.as_str().into(),
+        ..Default::default()
+    };
+    crate::ops::messages::save_settings(db, &sys, &log).await?;
+    let answers = [
+        Answer::Refused(
+            r#"{"status":"ERROR","status_code":200,"status_text":"Неправильный api_id"}"#.into(),
+        ),
+        Answer::Unknown("timeout".into()),
+        Answer::Accepted(r#"{"status":"OK","sms_id":"202611-1000042"}"#.into()),
+    ];
+    for (i, answer) in answers.iter().enumerate() {
+        let then = at(db, 3, 11);
+        then.clock.advance(Duration::minutes(7 * i as i64));
+        send_test(&then, &sys, "+7 916 000-00-01").await?;
+        let worker = Worker::new(then.clone(), "demo");
+        let settings = crate::db::messages::settings(&then.pool).await?.0;
+        for m in worker.lease(&settings, &mut Tick::default()).await? {
+            worker.record(&m, answer).await?;
+        }
     }
     Ok(())
 }

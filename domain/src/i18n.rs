@@ -839,6 +839,47 @@ messages! {
     ConsentWithdrawnShort => "отозвано", "withdrawn";
     VisitFirst => "первый (по сертификату)", "first (the certificate visit)";
     VisitLater => "повторный", "later";
+    NavMessages => "Сообщения", "Messages";
+    AllMessages => "Все", "All";
+    MessagesTitle => "Сообщения участникам", "Messages to participants";
+    MsgQueued => "в очереди", "queued";
+    MsgSending => "отправляется", "sending";
+    MsgSent => "отправлено", "sent";
+    MsgFailed => "не отправлено", "failed";
+    MsgUnknown => "неизвестно, дошло ли", "unknown";
+    Resend => "Отправить снова", "Send again";
+    Recipient => "Получатель", "Recipient";
+    MessageText => "Текст", "Text";
+    Attempts => "Попыток", "Attempts";
+    SentAt => "Отправлено", "Sent at";
+    QueuedAt => "Поставлено в очередь", "Queued at";
+    NoMessages => "Сообщений пока нет", "No messages yet";
+    SmsOffNotice => "SMS выключены в настройках: напоминания не ставятся в очередь и не отправляются.", "SMS are off in the settings: reminders are neither queued nor sent.";
+    PurposeExpiryReminder => "напоминание об окончании срока", "expiry reminder";
+    PurposeTest => "проверка шлюза", "gateway test";
+    SendTestSms => "Отправить пробное SMS", "Send a test SMS";
+    MessageSettingsTitle => "SMS-рассылки", "SMS messages";
+    SmsMode => "Способ отправки SMS", "How SMS are sent";
+    SmsModeOff => "выключено", "off";
+    SmsModeLog => "только запись в журнал (пробный режим)", "written to the log only (trial)";
+    SmsModeHttp => "через HTTP-шлюз провайдера", "through the provider's HTTP gateway";
+    HttpMethodLabel => "Метод запроса", "Request method";
+    UrlTemplate => "Адрес запроса (шаблон)", "Request URL (template)";
+    BodyTemplate => "Тело запроса для POST (шаблон)", "POST body (template)";
+    AuthHeader => "Заголовок авторизации", "Authorisation header";
+    GatewaySecret => "Секрет шлюза (токен или пароль)", "Gateway secret (token or password)";
+    SecretIsSet => "Секрет сохранён и не показывается. Оставьте поле пустым, чтобы не менять его.", "A secret is stored and never shown. Leave the field empty to keep it.";
+    ClearSecret => "Удалить сохранённый секрет", "Remove the stored secret";
+    SuccessPattern => "Признак успеха в ответе шлюза", "Text of a successful gateway answer";
+    TimeoutMs => "Ожидание ответа, мс", "Answer timeout, ms";
+    SendFrom => "Отправлять с", "Send from";
+    SendTo => "Отправлять до", "Send until";
+    SmsPerMinute => "Не больше SMS в минуту", "At most SMS per minute";
+    ReminderDays => "Напоминание об окончании срока за, дней", "Expiry reminder, days before";
+    ReminderText => "Текст напоминания", "Reminder text";
+    GatewayPlaceholders => "В шаблонах шлюза: {phone}, {phone_digits}, {text}, {secret}. В тексте: {clinic}, {value}, {date}, {phone}, {code}.", "Gateway templates: {phone}, {phone_digits}, {text}, {secret}. The text: {clinic}, {value}, {date}, {phone}, {code}.";
+    SmsChars => "символов", "characters";
+    SmsParts => "SMS", "SMS";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -940,6 +981,19 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "shopper_name" => Msg::OutsideShopperName,
         "window_from" => Msg::WindowFrom,
         "window_to" => Msg::WindowTo,
+        "sms_mode" => Msg::SmsMode,
+        "http_method" => Msg::HttpMethodLabel,
+        "url_template" => Msg::UrlTemplate,
+        "body_template" => Msg::BodyTemplate,
+        "auth_header" => Msg::AuthHeader,
+        "secret" => Msg::GatewaySecret,
+        "success_pattern" => Msg::SuccessPattern,
+        "timeout_ms" => Msg::TimeoutMs,
+        "sms_per_minute" => Msg::SmsPerMinute,
+        "reminder_days" => Msg::ReminderDays,
+        "reminder_text" => Msg::ReminderText,
+        "send_from" => Msg::SendFrom,
+        "send_to" => Msg::SendTo,
         _ => return field_fallback(field),
     };
     msg.text(lang)

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod imports;
 pub mod ledger;
 pub mod lifecycle;
+pub mod messages;
 pub mod model;
 pub mod motivation;
 pub mod policy;

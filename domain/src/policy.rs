@@ -64,6 +64,9 @@ pub enum Op {
     /// A campaign's participants (full phones), hand-outs, redemptions and visits as
     /// spreadsheets, row by row; every export is logged.
     ExportData,
+    /// Messages to participants: the outbox, its states and reasons, sending a failed or
+    /// unknown message again.
+    ManageMessages,
 
     // ---- reads several roles share (store staff: scoped) ----
     /// Campaigns: name, dates, face value, status, terms (no costs).
@@ -134,7 +137,7 @@ pub fn allowed_roles(op: Op) -> &'static [Role] {
         | PrintMaterials | ResolveConflicts | ManageServices | ManageParticipants | ImportForms
         | ViewChecklist | ManageTasks | ManageChecklist | ManageMaterials | RecordBriefings
         | ManageShopperVisits | ManageMotivation | ViewResults => MARKETER,
-        ExportData => MARKETER,
+        ExportData | ManageMessages => MARKETER,
         ViewCampaigns | ViewPartners | OwnSessions => EVERYONE,
         ViewCertificates | ViewCampaignTexts | ViewHandouts | HandOut => STAFF_AND_MARKETER,
         StaffHome | ConfirmRegulations | ReportStock | ViewOwnStanding => &[StoreStaff],
@@ -241,6 +244,7 @@ pub const PAGES: &[Page] = &[
     private("/campaigns/:id/stores/:store", Op::ViewChecklist, None),
     private("/campaigns/:id/report", Op::ViewResults, None),
     private("/campaigns/:id/motivation", Op::ManageMotivation, None),
+    private("/messages", Op::ManageMessages, None),
     private("/stock", Op::ReportStock, Some(Msg::NavStock)),
     private(
         "/shopper-visits",

@@ -278,6 +278,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if !config.site_root.join("pkg").exists() {
         tracing::warn!(site_root = %config.site_root.display(), "browser assets not found: pages will not hydrate (build with `cargo run -p xtask -- build`)");
     }
+    // The outbox's worker: delivers queued messages and queues the expiry reminders. Safe with
+    // several instances on one database (leases).
+    tokio::spawn(
+        domain::ops::messages::Worker::for_this_instance(state.db.clone())
+            .run(std::time::Duration::from_secs(5)),
+    );
     let listener = TcpListener::bind(config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.addr))?;

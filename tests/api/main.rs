@@ -13,6 +13,7 @@ mod helpers;
 mod imports;
 mod lifecycle;
 mod materials;
+mod messages;
 mod motivation;
 mod pages;
 mod participants;

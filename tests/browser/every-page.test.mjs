@@ -120,6 +120,9 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
     const planned = visits.find((v) => v.state === 'planned');
     assert.ok(planned, 'this week has a planned visit');
     const visitPages = [signedOff, planned].filter(Boolean).map((v) => `/shopper-visits/${v.id}`);
+    const outbox = await (await m.request.get(`${server.url}/api/v1/messages`)).json();
+    assert.ok(outbox.counts.sent > 0 && outbox.counts.failed > 0 && outbox.counts.unknown > 0,
+      'the demo\'s outbox shows sent, failed and unknown messages');
     const tasks = await (await m.request.get(`${server.url}/api/v1/campaigns/${campaign.id}/tasks?state=all`)).json();
     const posterTask = tasks.find((t) => t.code === '10' && t.store_id === store.id);
     const briefingTask = tasks.find((t) => t.code === '7');
@@ -136,6 +139,7 @@ test('every role full-loads every page it may open at 390 px and 1280 px without
       '/shopper-visits', `/shopper-visits?campaign=${campaign.id}`, `/campaigns/${campaign.id}/shopper-questions`,
       `/campaigns/${campaign.id}/import`, `/campaigns/${campaign.id}/import?upload=${imports[0].id}`,
       `/campaigns/${campaign.id}/report`, `/campaigns/${campaign.id}/motivation`,
+      '/messages', '/messages?status=failed',
       ...visitPages,
     ]);
     assert.ok(board.this_week.length > 0, 'the board shows this week\'s visits');

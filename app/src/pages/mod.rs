@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod checkin;
 pub mod home;
 pub mod imports;
+pub mod messages;
 pub mod participants;
 pub mod partners;
 pub mod people;

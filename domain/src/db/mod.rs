@@ -20,6 +20,7 @@ pub mod exports;
 pub mod handouts;
 pub mod imports;
 pub mod materials;
+pub mod messages;
 pub mod motivation;
 pub mod participants;
 pub mod partners;

@@ -12,6 +12,7 @@ pub mod handouts;
 pub mod imports;
 pub mod ledger;
 pub mod materials;
+pub mod messages;
 pub mod motivation;
 pub mod participants;
 pub mod partners;

@@ -69,6 +69,8 @@ pub async fn withdraw_consent(
     if !db::participants::withdraw_consent(&mut *w.tx, id, at).await? {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
+    // Messages still waiting for them are never sent.
+    db::messages::drop_without_consent(&mut *w.tx, at).await?;
     w.audit(
         "withdraw_consent",
         "participant",
@@ -88,6 +90,8 @@ pub async fn anonymise(db: &Db, actor: &Actor, id: i64) -> Result<ParticipantRec
     if !db::participants::anonymise(&mut w.tx, id, at).await? {
         return Err(DomainError::Refused(ErrorCode::NotFound));
     }
+    db::messages::drop_without_consent(&mut *w.tx, at).await?;
+    db::messages::forget_patient(&mut *w.tx, id).await?;
     w.audit("anonymise", "participant", Some(id), serde_json::json!({}))
         .await?;
     w.commit().await?;

@@ -29,6 +29,7 @@ pub mod handouts;
 pub mod imports;
 pub mod ledger;
 pub mod materials;
+pub mod messages;
 pub mod motivation;
 pub mod participants;
 pub mod partners;
@@ -164,6 +165,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(results::router())
         .merge(exports::router())
         .merge(motivation::router())
+        .merge(messages::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {

@@ -1,0 +1,485 @@
+//! The outbox (`messages`) and how messages go out (`message_settings`).
+//!
+//! Leasing is one statement, `WITH picked AS MATERIALIZED (SELECT … LIMIT n) UPDATE … WHERE
+//! status = 'queued' AND id IN picked RETURNING`: on PostgreSQL the inner select skips rows
+//! another instance has locked (`FOR UPDATE SKIP LOCKED`) and the outer condition is checked
+//! again on the locked row, so two workers never take the same message; SQLite has one writer
+//! at a time, so the statement is atomic there.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyExecutor;
+
+use super::{Engine, internal, ts};
+use crate::error::DomainError;
+use crate::messages::{HttpMethod, MessageSettings, SmsMode};
+
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    sms_mode: String,
+    http_method: String,
+    url_template: String,
+    body_template: String,
+    auth_header: String,
+    sms_secret: String,
+    success_pattern: String,
+    timeout_ms: i64,
+    window_from_minute: i64,
+    window_to_minute: i64,
+    sms_per_minute: i64,
+    reminder_days: i64,
+    reminder_text: String,
+}
+
+/// The settings and the stored secret (which never leaves the server).
+pub async fn settings<'c>(
+    e: impl AnyExecutor<'c>,
+) -> Result<(MessageSettings, String), DomainError> {
+    let r: Option<SettingsRow> = sqlx::query_as(
+        "SELECT sms_mode, http_method, url_template, body_template, auth_header, sms_secret, success_pattern,
+                timeout_ms, window_from_minute, window_to_minute, sms_per_minute, reminder_days, reminder_text
+         FROM message_settings WHERE id = 1",
+    )
+    .fetch_optional(e)
+    .await
+    .map_err(internal)?;
+    let d = MessageSettings::default();
+    let Some(r) = r else {
+        return Ok((d, String::new()));
+    };
+    Ok((
+        MessageSettings {
+            sms_mode: SmsMode::parse("sms_mode", &r.sms_mode).unwrap_or(SmsMode::Off),
+            http_method: HttpMethod::parse("http_method", &r.http_method)
+                .unwrap_or(HttpMethod::Get),
+            url_template: r.url_template,
+            body_template: r.body_template,
+            auth_header: r.auth_header,
+            secret_set: !r.sms_secret.is_empty(),
+            success_pattern: r.success_pattern,
+            timeout_ms: r.timeout_ms,
+            window_from_minute: r.window_from_minute,
+            window_to_minute: r.window_to_minute,
+            sms_per_minute: r.sms_per_minute,
+            reminder_days: r.reminder_days,
+            reminder_text: if r.reminder_text.is_empty() {
+                d.reminder_text
+            } else {
+                r.reminder_text
+            },
+        },
+        r.sms_secret,
+    ))
+}
+
+/// Saves the settings; `secret` `None` keeps the stored one.
+pub async fn save_settings<'c>(
+    e: impl AnyExecutor<'c>,
+    s: &MessageSettings,
+    secret: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query(
+        "UPDATE message_settings SET sms_mode = $1, http_method = $2, url_template = $3, body_template = $4,
+                auth_header = $5, sms_secret = COALESCE($6, sms_secret), success_pattern = $7, timeout_ms = $8,
+                window_from_minute = $9, window_to_minute = $10, sms_per_minute = $11, reminder_days = $12,
+                reminder_text = $13, updated_at = $14
+         WHERE id = 1",
+    )
+    .bind(s.sms_mode.as_str())
+    .bind(s.http_method.as_str())
+    .bind(&s.url_template)
+    .bind(&s.body_template)
+    .bind(&s.auth_header)
+    .bind(secret)
+    .bind(&s.success_pattern)
+    .bind(s.timeout_ms)
+    .bind(s.window_from_minute)
+    .bind(s.window_to_minute)
+    .bind(s.sms_per_minute)
+    .bind(s.reminder_days)
+    .bind(&s.reminder_text)
+    .bind(ts(at))
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// A message to queue.
+pub struct NewMessage<'a> {
+    pub campaign_id: Option<i64>,
+    pub patient_id: Option<i64>,
+    pub purpose: &'a str,
+    pub dedup_key: &'a str,
+    pub channel: &'a str,
+    pub recipient: &'a str,
+    pub body: &'a str,
+}
+
+/// Queues a message: its id, or `None` when one with the same key is already there.
+pub async fn enqueue<'c>(
+    e: impl AnyExecutor<'c>,
+    m: &NewMessage<'_>,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, DomainError> {
+    sqlx::query_scalar(
+        "INSERT INTO messages (campaign_id, patient_id, purpose, dedup_key, channel, recipient, body, status,
+                               attempts, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8)
+         ON CONFLICT (dedup_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(m.campaign_id)
+    .bind(m.patient_id)
+    .bind(m.purpose)
+    .bind(m.dedup_key)
+    .bind(m.channel)
+    .bind(m.recipient)
+    .bind(m.body)
+    .bind(ts(at))
+    .fetch_optional(e)
+    .await
+    .map_err(internal)
+}
+
+/// Takes the outbox's turn across instances for the rest of the transaction (PostgreSQL; on
+/// SQLite the transaction already holds the one write lock).
+pub async fn lock_outbox<'c>(e: impl AnyExecutor<'c>, engine: Engine) -> Result<(), DomainError> {
+    if engine == Engine::Postgres {
+        sqlx::query("SELECT id FROM message_settings WHERE id = 1 FOR UPDATE")
+            .execute(e)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Leases whose time ran out without an answer: the message is `unknown` (the owner is kept so
+/// a late answer can still be recorded).
+pub async fn expire_leases<'c>(
+    e: impl AnyExecutor<'c>,
+    now: DateTime<Utc>,
+) -> Result<u64, DomainError> {
+    let r = sqlx::query(
+        "UPDATE messages SET status = 'unknown', reason = 'lease_expired', lease_until = NULL, updated_at = $1
+         WHERE status = 'sending' AND lease_until < $1",
+    )
+    .bind(ts(now))
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(r.rows_affected())
+}
+
+/// Queued messages to participants who withdrew their consent or were erased meanwhile: never
+/// sent. Returns how many.
+pub async fn drop_without_consent<'c>(
+    e: impl AnyExecutor<'c>,
+    now: DateTime<Utc>,
+) -> Result<u64, DomainError> {
+    let r = sqlx::query(
+        "UPDATE messages SET status = 'failed', reason = 'consent_withdrawn', updated_at = $1
+         WHERE status = 'queued' AND patient_id IN
+               (SELECT id FROM patients WHERE consent_withdrawn_at IS NOT NULL OR anonymised_at IS NOT NULL)",
+    )
+    .bind(ts(now))
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(r.rows_affected())
+}
+
+/// An erased participant's messages keep their state but lose the phone and the text.
+pub async fn forget_patient<'c>(e: impl AnyExecutor<'c>, patient: i64) -> Result<(), DomainError> {
+    sqlx::query("UPDATE messages SET recipient = '', body = '' WHERE patient_id = $1")
+        .bind(patient)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Messages of a channel leased since `since` (the per-minute limit).
+pub async fn leased_since<'c>(
+    e: impl AnyExecutor<'c>,
+    channel: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, DomainError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel = $1 AND leased_at > $2")
+        .bind(channel)
+        .bind(ts(since))
+        .fetch_one(e)
+        .await
+        .map_err(internal)
+}
+
+/// A message a worker holds.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Leased {
+    pub id: i64,
+    pub recipient: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// Leases up to `limit` due messages of a channel for `owner` until `until`.
+pub async fn lease<'c>(
+    e: impl AnyExecutor<'c>,
+    engine: Engine,
+    owner: &str,
+    channel: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Leased>, DomainError> {
+    let skip_locked = match engine {
+        Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        Engine::Sqlite => "",
+    };
+    // The picked ids are materialised once: an `IN (SELECT … LIMIT n)` may be evaluated again
+    // per row on PostgreSQL, and then the limit does not hold.
+    let sql = format!(
+        "WITH picked AS MATERIALIZED
+              (SELECT id FROM messages WHERE status = 'queued' AND channel = $4 AND next_attempt_at <= $2
+               ORDER BY next_attempt_at, id LIMIT $5{skip_locked})
+         UPDATE messages SET status = 'sending', lease_owner = $1, leased_at = $2, lease_until = $3,
+                attempts = attempts + 1, updated_at = $2
+         WHERE status = 'queued' AND id IN (SELECT id FROM picked)
+         RETURNING id, recipient, body, attempts"
+    );
+    let mut rows: Vec<Leased> = sqlx::query_as(&sql)
+        .bind(owner)
+        .bind(ts(now))
+        .bind(ts(until))
+        .bind(channel)
+        .bind(limit)
+        .fetch_all(e)
+        .await
+        .map_err(internal)?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// What became of a leased message.
+pub struct Outcome<'a> {
+    pub status: &'a str,
+    pub provider_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Records the answer for a message `owner` leased (also after its lease ran out: a late answer
+/// is still the truth). `false` if the message is no longer this worker's.
+pub async fn record<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    owner: &str,
+    o: &Outcome<'_>,
+    at: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    let r = sqlx::query(
+        "UPDATE messages SET status = $1, provider_id = $2, reason = $3, next_attempt_at = $4, sent_at = $5,
+                lease_until = NULL, updated_at = $6
+         WHERE id = $7 AND lease_owner = $8 AND status IN ('sending', 'unknown')",
+    )
+    .bind(o.status)
+    .bind(o.provider_id)
+    .bind(o.reason)
+    .bind(ts(o.next_attempt_at))
+    .bind(o.sent_at.map(ts))
+    .bind(ts(at))
+    .bind(id)
+    .bind(owner)
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Queues a failed or unknown message again (the marketer's "send again").
+pub async fn resend<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    let r = sqlx::query(
+        "UPDATE messages SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_owner = NULL,
+                lease_until = NULL, reason = NULL, updated_at = $1
+         WHERE id = $2 AND status IN ('failed', 'unknown') AND recipient <> ''
+           AND (patient_id IS NULL OR patient_id NOT IN
+                (SELECT id FROM patients WHERE consent_withdrawn_at IS NOT NULL OR anonymised_at IS NOT NULL))",
+    )
+    .bind(ts(at))
+    .bind(id)
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A message as listed.
+#[derive(sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub campaign_id: Option<i64>,
+    pub campaign_name: Option<String>,
+    pub purpose: String,
+    pub channel: String,
+    pub recipient: String,
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    pub provider_id: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT m.id, m.campaign_id, c.name AS campaign_name, m.purpose, m.channel, m.recipient, m.body,
+        m.status, m.attempts, m.next_attempt_at, m.provider_id, m.reason, m.created_at, m.sent_at
+    FROM messages m LEFT JOIN campaigns c ON c.id = m.campaign_id";
+
+/// The newest messages (of one campaign, or all; of one state, or all), at most `limit`.
+pub async fn list<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: Option<i64>,
+    status: Option<&str>,
+    limit: i64,
+) -> Result<Vec<MessageRow>, DomainError> {
+    let mut cond = vec!["1 = 1".to_owned()];
+    let mut n = 1;
+    if campaign.is_some() {
+        cond.push(format!("m.campaign_id = ${n}"));
+        n += 1;
+    }
+    if status.is_some() {
+        cond.push(format!("m.status = ${n}"));
+        n += 1;
+    }
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY m.created_at DESC, m.id DESC LIMIT ${n}",
+        cond.join(" AND ")
+    );
+    let mut q = sqlx::query_as(&sql);
+    if let Some(c) = campaign {
+        q = q.bind(c);
+    }
+    if let Some(s) = status {
+        q = q.bind(s);
+    }
+    q.bind(limit).fetch_all(e).await.map_err(internal)
+}
+
+pub async fn one<'c>(e: impl AnyExecutor<'c>, id: i64) -> Result<Option<MessageRow>, DomainError> {
+    sqlx::query_as(&format!("{SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(e)
+        .await
+        .map_err(internal)
+}
+
+/// Messages per state (of one campaign, or all).
+pub async fn counts<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: Option<i64>,
+) -> Result<Vec<(String, i64)>, DomainError> {
+    match campaign {
+        Some(c) => {
+            sqlx::query_as(
+                "SELECT status, COUNT(*) FROM messages WHERE campaign_id = $1 GROUP BY status",
+            )
+            .bind(c)
+            .fetch_all(e)
+            .await
+        }
+        None => {
+            sqlx::query_as("SELECT status, COUNT(*) FROM messages GROUP BY status")
+                .fetch_all(e)
+                .await
+        }
+    }
+    .map_err(internal)
+}
+
+/// A campaign whose reminder may be due.
+#[derive(sqlx::FromRow)]
+pub struct ReminderCampaign {
+    pub id: i64,
+    pub face_value_kopecks: i64,
+    pub valid_until: String,
+}
+
+/// Campaigns (not drafts) whose certificates are still valid on `today` and expire by `last`.
+pub async fn reminder_campaigns<'c>(
+    e: impl AnyExecutor<'c>,
+    today: &str,
+    last: &str,
+) -> Result<Vec<ReminderCampaign>, DomainError> {
+    sqlx::query_as(
+        "SELECT id, face_value_kopecks, valid_until FROM campaigns
+         WHERE status <> 'draft' AND valid_until >= $1 AND valid_until <= $2 ORDER BY id",
+    )
+    .bind(today)
+    .bind(last)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// A participant holding a handed-out, unredeemed certificate of the campaign, with their
+/// consent standing and a confirmed phone.
+#[derive(sqlx::FromRow)]
+pub struct Holder {
+    pub patient_id: i64,
+    pub phone: String,
+    pub code: String,
+}
+
+pub async fn reminder_holders<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: i64,
+) -> Result<Vec<Holder>, DomainError> {
+    sqlx::query_as(
+        "SELECT p.id AS patient_id, p.phone, MIN(c.code) AS code
+         FROM handouts h
+         JOIN certificates c ON c.id = h.certificate_id
+         JOIN patients p ON p.id = h.patient_id
+         WHERE h.campaign_id = $1 AND c.state = 'handed_out' AND h.confirmed = 1
+           AND p.consent_withdrawn_at IS NULL AND p.anonymised_at IS NULL AND p.phone <> ''
+         GROUP BY p.id, p.phone
+         ORDER BY p.id",
+    )
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// Closes the campaign's checklist item 20 (the expiry SMS) with what was queued, unless a
+/// person reopened it. `true` when it was closed now.
+pub async fn close_expiry_task<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: i64,
+    evidence: &str,
+    reach: i64,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    let r = sqlx::query(
+        "UPDATE tasks SET state = 'done', evidence = $1, reach = $2, done_by = NULL, done_by_name = $3,
+                done_at = $4, updated_at = $4
+         WHERE campaign_id = $5 AND state = 'open' AND manual = 0
+           AND item_id IN (SELECT id FROM checklist_items WHERE builtin = 'expiry_sms')",
+    )
+    .bind(evidence)
+    .bind(reach)
+    .bind(by)
+    .bind(ts(at))
+    .bind(campaign)
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(r.rows_affected() > 0)
+}
