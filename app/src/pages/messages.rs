@@ -128,11 +128,11 @@ fn row(m: MessageView, resend: ServerAction<ResendMessage>, lang: Lang) -> AnyVi
     view! {
         <tr data-status=m.status.as_str()>
             <td>{m.created_local.clone()}{sent}</td>
-            <td>{m.recipient.clone()}</td>
+            <td class="phone">{m.recipient.clone()}</td>
             <td><span class="muted">{about}</span><br/>{m.text.clone()}</td>
             <td><span class=badge(m.status)>{m.status.msg().text(lang)}</span></td>
             <td class="num">{m.attempts}</td>
-            <td class="muted">{reason}</td>
+            <td class="muted reason">{reason}</td>
             <td>{again}</td>
         </tr>
     }
