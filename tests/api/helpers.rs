@@ -344,58 +344,42 @@ impl Api {
         }
         h
     }
-    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self
+    /// A JSON request (`body` for POST and PUT): the status and the JSON answer (null if none).
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
             .client
-            .get(format!("{}{path}", self.base))
-            .headers(self.auth_headers())
-            .send()
-            .await
-            .expect("get");
+            .request(method, format!("{}{path}", self.base))
+            .headers(self.auth_headers());
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let r = req.send().await.expect("request");
         (r.status(), r.json().await.unwrap_or(Value::Null))
+    }
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
     }
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .headers(self.auth_headers())
-            .json(&body)
-            .send()
-            .await
-            .expect("post");
-        (r.status(), r.json().await.unwrap_or(Value::Null))
+        self.send(reqwest::Method::POST, path, Some(body)).await
     }
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .put(format!("{}{path}", self.base))
-            .headers(self.auth_headers())
-            .json(&body)
-            .send()
-            .await
-            .expect("put");
-        (r.status(), r.json().await.unwrap_or(Value::Null))
+        self.send(reqwest::Method::PUT, path, Some(body)).await
     }
-}
 
-impl Api {
     /// A download: status, content type and the bytes.
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .headers(self.auth_headers())
-            .send()
-            .await
-            .expect("get");
-        let status = r.status();
-        let kind = r
-            .headers()
+        let (status, headers, bytes) = self.get_download(path).await;
+        let kind = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
-        (status, kind, r.bytes().await.expect("bytes").to_vec())
+        (status, kind, bytes)
     }
 
     /// A download with its headers (`Content-Disposition` and the like).
