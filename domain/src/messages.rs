@@ -436,7 +436,8 @@ pub fn sms_segments(text: &str) -> (usize, usize) {
     (len, segments)
 }
 
-/// Percent-encodes everything but letters, digits and `-._~` (URL templates).
+/// Percent-encodes every byte but letters, digits and `-._~` (RFC 3986 unreserved): URL
+/// templates of the SMS gateway, and RFC 5987 file names in `Content-Disposition`.
 pub fn url_encoded(s: &str) -> String {
     s.bytes()
         .map(|b| {

@@ -235,7 +235,7 @@ pub fn attachment(
     let mut disposition = format!("attachment; filename=\"{name}\"");
     if let Some(local) = local_name {
         disposition.push_str("; filename*=UTF-8''");
-        disposition.push_str(&percent_encoded(local));
+        disposition.push_str(&domain::messages::url_encoded(local));
     }
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
@@ -245,19 +245,6 @@ pub fn attachment(
         HeaderValue::from_static("private, no-cache"),
     );
     (h, bytes).into_response()
-}
-
-/// RFC 5987: every byte but letters, digits and `-._~` as `%XX`.
-fn percent_encoded(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A `201 Created` with the new record.
