@@ -361,6 +361,10 @@ pub struct ECertificate {
     pub store_name: String,
     pub clinic_name: String,
     pub clinic_phone: String,
+    /// An SMS with the certificate and a code that confirms the phone is on its way: the page
+    /// asks for the code.
+    #[serde(default)]
+    pub confirm_by_sms: bool,
 }
 
 /// The public page of a store's QR code: what the participant is offered.

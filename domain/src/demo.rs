@@ -153,6 +153,7 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
                     opening_hours: (*hours).into(),
                     admin_name: (*admin).into(),
                     admin_phone: (*admin_phone).into(),
+                    admin_email: format!("store{}@partners.demo.sarafan", store_ids.len() + 1),
                 },
             )
             .await?;
@@ -219,12 +220,14 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         "Олег Фролов",
     ];
     let mut employees = Vec::new();
-    for ((store_id, _, _), name) in store_ids.iter().zip(staff) {
+    for (i, ((store_id, _, _), name)) in store_ids.iter().zip(staff).enumerate() {
         let person = people::create_person(
             db,
             &sys,
             &PersonInput {
                 name: name.into(),
+                // Their phones get the week's result on Mondays (item 17г).
+                phone: format!("+7 916 200-10-{:02}", i + 1),
                 role: "store_staff".into(),
                 store_id: Some(*store_id),
                 ..Default::default()
@@ -501,6 +504,7 @@ async fn activity(
                     },
                     ..Default::default()
                 },
+                "",
             )
             .await?;
             // Every third participant came; every second of those bought treatment.
@@ -951,15 +955,19 @@ async fn motivation(db: &Db, campaign: CampaignId) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// SMS in the trial mode (written to the log, nothing leaves the demo), and the outbox's short
-/// history: the marketer tried the provider's gateway three days ago — the first test refused
-/// for a wrong key, one that timed out (unknown: it may have arrived), then one sent.
+/// SMS and e-mail in the trial mode (written to the log, nothing leaves the demo), and the
+/// outbox's short history: the marketer tried the provider's gateway three days ago — the first
+/// test refused for a wrong key, one that timed out (unknown: it may have arrived), then one
+/// sent; this Monday morning the week's standings went to every store employee (SMS) and store
+/// administrator (e-mail), and the digest to the marketer.
 async fn messages(db: &Db) -> Result<(), DomainError> {
     use crate::messages::{MessageSettingsInput, SmsMode};
     use crate::ops::messages::{Answer, Tick, Worker, send_test};
     let sys = Actor::system();
     let log = MessageSettingsInput {
         sms_mode: SmsMode::Log.as_str().into(),
+        email_mode: crate::messages::EmailMode::Log.as_str().into(),
+        email_from: "Клиника «Белая улыбка» <promo@demo.sarafan>".into(),
         ..Default::default()
     };
     crate::ops::messages::save_settings(db, &sys, &log).await?;
@@ -979,6 +987,15 @@ async fn messages(db: &Db) -> Result<(), DomainError> {
         for m in worker.lease(&settings, &mut Tick::default()).await? {
             worker.record(&m, answer).await?;
         }
+    }
+    // This Monday at 09:30 (once it has come): the weekly messages, queued and "sent" (logged).
+    let monday = db.clock.this_week().monday;
+    let morning = db.clock.day_start(monday) + Duration::minutes(9 * 60 + 30);
+    if morning <= db.clock.now() {
+        let mut then = db.clone();
+        then.clock = crate::clock::Clock::starting_at(morning);
+        then.clock.set_zone(db.clock.zone());
+        Worker::new(then, "demo").tick().await?;
     }
     Ok(())
 }

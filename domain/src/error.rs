@@ -92,6 +92,10 @@ pub enum ErrorCode {
     AlreadyImported,
     /// The file's columns do not give a name or a phone.
     ColumnMissing,
+    /// The code typed is not the one the SMS carried.
+    SmsCodeWrong,
+    /// The SMS code's time is over, or too many wrong tries.
+    SmsCodeExpired,
     Internal,
 }
 
@@ -167,6 +171,8 @@ impl ErrorCode {
             OtherCampaign => Msg::ErrOtherCampaign,
             AlreadyImported => Msg::ErrAlreadyImported,
             ColumnMissing => Msg::ErrColumnMissing,
+            SmsCodeWrong => Msg::ErrSmsCodeWrong,
+            SmsCodeExpired => Msg::ErrSmsCodeExpired,
             Internal => Msg::ErrInternal,
         }
     }

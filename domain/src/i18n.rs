@@ -144,6 +144,7 @@ messages! {
     OpeningHours => "Часы работы", "Opening hours";
     AdminName => "Администратор", "Administrator";
     AdminPhone => "Мобильный администратора", "Administrator's mobile";
+    AdminEmail => "Эл. почта администратора (итоги недели)", "Administrator's e-mail (weekly standings)";
     Partner => "Партнёр", "Partner";
     Call => "Позвонить", "Call";
     // people
@@ -611,6 +612,8 @@ messages! {
     ErrUnknownStore => "такого магазина нет в акции", "no store of the campaign has this name";
     ErrOtherCampaign => "сертификат другой акции", "the certificate belongs to another campaign";
     ErrAlreadyImported => "уже внесено в Сарафан", "already in Sarafan";
+    ErrSmsCodeWrong => "неверный код из SMS", "wrong code from the SMS";
+    ErrSmsCodeExpired => "код из SMS больше не действует: покажите сертификат в магазине или на ресепшене", "the SMS code no longer works: show the certificate at the store or at reception";
     ErrColumnMissing => "нужны столбцы с именем и телефоном", "columns with the name and the phone are needed";
     // settings
     WeeklyCheckDay => "День недельной проверки", "Weekly check day";
@@ -880,6 +883,40 @@ messages! {
     GatewayPlaceholders => "В шаблонах шлюза: {phone}, {phone_digits}, {text}, {secret}. В тексте: {clinic}, {value}, {date}, {phone}, {code}.", "Gateway templates: {phone}, {phone_digits}, {text}, {secret}. The text: {clinic}, {value}, {date}, {phone}, {code}.";
     SmsChars => "символов", "characters";
     SmsParts => "SMS", "SMS";
+    EmailOffNotice => "Эл. почта выключена в настройках: итоги недели магазинам и сводка маркетологу не отправляются.", "E-mail is off in the settings: stores' weekly standings and the marketer's digest are not sent.";
+    PurposeWeeklyStandings => "итоги недели сотруднику", "an employee's week";
+    PurposeStoreStandings => "итоги недели магазину", "a store's week";
+    PurposeWeeklyDigest => "сводка недели маркетологу", "the marketer's weekly digest";
+    SendTestEmail => "Отправить пробное письмо", "Send a test e-mail";
+    EmailSettingsTitle => "Эл. почта", "E-mail";
+    EmailMode => "Способ отправки писем", "How e-mail is sent";
+    EmailModeOff => "выключено", "off";
+    EmailModeLog => "только запись в журнал (пробный режим)", "written to the log only (trial)";
+    EmailModeSmtp => "через SMTP-сервер", "through an SMTP server";
+    SmtpHost => "SMTP-сервер", "SMTP server";
+    SmtpPort => "Порт", "Port";
+    SmtpSecurity => "Защита соединения", "Connection security";
+    SmtpSecurityNone => "без шифрования (только локальный сервер)", "none (a local server only)";
+    SmtpSecurityStartTls => "STARTTLS (порт 587)", "STARTTLS (port 587)";
+    SmtpSecurityTls => "TLS (порт 465)", "TLS (port 465)";
+    SmtpUser => "Имя пользователя SMTP", "SMTP user name";
+    SmtpPassword => "Пароль SMTP", "SMTP password";
+    SmtpPasswordIsSet => "Пароль сохранён и не показывается. Оставьте поле пустым, чтобы не менять его.", "A password is stored and never shown. Leave the field empty to keep it.";
+    ClearSmtpPassword => "Удалить сохранённый пароль", "Remove the stored password";
+    EmailFrom => "Отправитель", "Sender";
+    EmailsPerMinute => "Не больше писем в минуту", "At most e-mails per minute";
+    WeeklyStandings => "По понедельникам: итоги недели каждому сотруднику магазина (SMS) и администратору магазина (письмо)", "On Mondays: each store employee's week (SMS) and the store's standings to its administrator (e-mail)";
+    WeeklyDigest => "По понедельникам: сводка недели маркетологу (письмо)", "On Mondays: the week's digest to the marketer (e-mail)";
+    SmsLengthFilled => "с подставленными данными", "with the placeholders filled in";
+    SelfRegistrationOpen => "Участники могут сами получить электронный сертификат по QR-коду на плакате или анкете", "Participants may take an electronic certificate themselves from the QR code on a poster or form";
+    SendECertificates => "Отправлять участнику сертификат по SMS (и на эл. почту, если указана); при самостоятельной регистрации — с кодом подтверждения телефона", "Send each participant their certificate by SMS (and e-mail when given); on self-registration with a code that confirms the phone";
+    SmsCode => "Код из SMS", "Code from the SMS";
+    ConfirmPhone => "Подтвердить телефон", "Confirm the phone";
+    ConfirmPhoneHint => "Мы отправили SMS с сертификатом и кодом подтверждения. Введите код, чтобы подтвердить телефон.", "We have sent an SMS with the certificate and a confirmation code. Type the code to confirm your phone.";
+    PhoneConfirmed => "Телефон подтверждён. Спасибо!", "Phone confirmed. Thank you!";
+    PurposeECertificate => "электронный сертификат", "e-certificate";
+    SmsPreset => "Провайдер: заполнить настройки шлюза", "Provider: fill in the gateway's settings";
+    SmsPresetNone => "— свои настройки (ниже) —", "— my own settings (below) —";
 }
 
 /// The label of a form field or JSON property, for messages like "Телефон: неверный номер".
@@ -904,6 +941,7 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "opening_hours" => Msg::OpeningHours,
         "admin_name" => Msg::AdminName,
         "admin_phone" => Msg::AdminPhone,
+        "admin_email" => Msg::AdminEmail,
         "partner_id" | "partner_ids" => Msg::Partner,
         "store_id" => Msg::Store,
         "role" => Msg::Role,
@@ -992,6 +1030,16 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "sms_per_minute" => Msg::SmsPerMinute,
         "reminder_days" => Msg::ReminderDays,
         "reminder_text" => Msg::ReminderText,
+        "email_mode" => Msg::EmailMode,
+        "sms_code" => Msg::SmsCode,
+        "preset" => Msg::SmsPreset,
+        "smtp_host" => Msg::SmtpHost,
+        "smtp_port" => Msg::SmtpPort,
+        "smtp_security" => Msg::SmtpSecurity,
+        "smtp_user" => Msg::SmtpUser,
+        "smtp_password" => Msg::SmtpPassword,
+        "email_from" => Msg::EmailFrom,
+        "emails_per_minute" => Msg::EmailsPerMinute,
         "send_from" => Msg::SendFrom,
         "send_to" => Msg::SendTo,
         _ => return field_fallback(field),

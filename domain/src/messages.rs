@@ -54,12 +54,44 @@ string_enum! {
 }
 
 string_enum! {
+    /// How e-mail goes out.
+    EmailMode {
+        /// Not at all: nothing is queued.
+        Off => "off",
+        /// Written to the server's log and marked sent (trials, demos).
+        Log => "log",
+        /// Through an SMTP server.
+        Smtp => "smtp",
+    }
+}
+
+string_enum! {
+    /// How the SMTP connection is protected.
+    SmtpSecurity {
+        /// Plain text (a relay on the same machine or network only).
+        None => "none",
+        /// STARTTLS on the submission port (587), required.
+        StartTls => "starttls",
+        /// TLS from the first byte (465).
+        Tls => "tls",
+    }
+}
+
+string_enum! {
     /// Why a message was queued.
     Purpose {
         /// The reminder N days before a campaign's certificates expire (checklist item 20).
         ExpiryReminder => "expiry_reminder",
-        /// A test SMS the marketer sent while setting up the gateway.
+        /// A test SMS or e-mail the marketer sent while setting up a channel.
         Test => "test",
+        /// A partner employee's result of the week just finished (item 17г), by SMS.
+        WeeklyStandings => "weekly_standings",
+        /// A store's standings of the week just finished, to its administrator by e-mail.
+        StoreStandings => "store_standings",
+        /// The marketer's weekly digest: the week's summary, stock alerts, overdue tasks.
+        WeeklyDigest => "weekly_digest",
+        /// A participant's certificate (its link), by SMS or e-mail.
+        ECertificate => "e_certificate",
     }
 }
 
@@ -87,6 +119,64 @@ pub const MAX_LIST: i64 = 500;
 /// Attempts before a message that keeps being refused is failed for good.
 pub const MAX_ATTEMPTS: i64 = 5;
 
+/// A Russian SMS provider's HTTP API: what the gateway's settings become when the marketer
+/// picks it (the secret and, where the provider needs one, the login are theirs to add).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preset {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub method: HttpMethod,
+    pub url_template: &'static str,
+    pub body_template: &'static str,
+    pub auth_header: &'static str,
+    pub success_pattern: &'static str,
+    /// What the secret is, and what else to fill in.
+    pub note_ru: &'static str,
+    pub note_en: &'static str,
+}
+
+/// The providers whose HTTP APIs the settings page can fill in.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "sms_ru",
+        name: "SMS.RU",
+        method: HttpMethod::Get,
+        url_template: "https://sms.ru/sms/send?api_id={secret}&to={phone_digits}&msg={text}&json=1",
+        body_template: "",
+        auth_header: "",
+        success_pattern: "\"status\":\"OK\"",
+        note_ru: "Секрет — api_id из личного кабинета SMS.RU.",
+        note_en: "The secret is the api_id from your SMS.RU account.",
+    },
+    Preset {
+        id: "smsc",
+        name: "SMSC.RU",
+        method: HttpMethod::Get,
+        url_template: "https://smsc.ru/sys/send.php?login=LOGIN&psw={secret}&phones={phone_digits}&mes={text}&charset=utf-8&fmt=3",
+        body_template: "",
+        auth_header: "",
+        success_pattern: "\"cnt\"",
+        note_ru: "Замените LOGIN в адресе на логин SMSC; секрет — пароль или API-ключ.",
+        note_en: "Replace LOGIN in the URL with your SMSC login; the secret is the password or API key.",
+    },
+    Preset {
+        id: "smsaero",
+        name: "SMS Aero",
+        method: HttpMethod::Get,
+        url_template: "https://gate.smsaero.ru/v2/sms/send?number={phone_digits}&text={text}&sign=SMS%20Aero",
+        body_template: "",
+        auth_header: "Authorization: Basic {secret}",
+        success_pattern: "\"success\":true",
+        note_ru: "Секрет — base64 от «эл. почта:API-ключ»; замените подпись SMS%20Aero на свою одобренную.",
+        note_en: "The secret is base64 of \"e-mail:API key\"; replace the SMS%20Aero signature with your approved one.",
+    },
+];
+
+/// A provider by its id.
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
 /// The seed's reminder (item 20) with placeholders.
 pub const DEFAULT_REMINDER: &str = "Срок действия сертификата на {value} в стоматологии «{clinic}» истекает {date}. Успейте записаться. Звоните {phone}";
 
@@ -103,8 +193,11 @@ pub struct MessageView {
     pub purpose: String,
     #[cfg_attr(feature = "server", schema(value_type = String))]
     pub channel: Channel,
-    /// The phone with all but the last four digits hidden.
+    /// The phone with all but the last four digits hidden, or the e-mail address with most of
+    /// its name hidden.
     pub recipient: String,
+    /// An e-mail's subject.
+    pub subject: Option<String>,
     pub text: String,
     #[cfg_attr(feature = "server", schema(value_type = String))]
     pub status: MessageStatus,
@@ -141,6 +234,8 @@ pub struct Outbox {
     pub messages: Vec<MessageView>,
     /// The SMS channel is off: nothing is queued or sent.
     pub sms_off: bool,
+    /// The e-mail channel is off.
+    pub email_off: bool,
 }
 
 /// How messages go out, as read back: the secret is never included, only whether one is set.
@@ -169,6 +264,46 @@ pub struct MessageSettings {
     /// Days before the certificates' expiry the reminder goes out.
     pub reminder_days: i64,
     pub reminder_text: String,
+    #[cfg_attr(feature = "server", schema(value_type = String))]
+    pub email_mode: EmailMode,
+    pub smtp_host: String,
+    pub smtp_port: i64,
+    #[cfg_attr(feature = "server", schema(value_type = String))]
+    pub smtp_security: SmtpSecurity,
+    pub smtp_user: String,
+    /// An SMTP password is stored (it is never shown).
+    pub smtp_password_set: bool,
+    /// `Клиника «Улыбка» <promo@ulybka.ru>` or a bare address.
+    pub email_from: String,
+    pub emails_per_minute: i64,
+    /// Each partner employee gets the week's result by SMS on Monday, each store administrator
+    /// the store's standings by e-mail (item 17г).
+    pub weekly_standings: bool,
+    /// Each marketer gets the weekly digest by e-mail on Monday.
+    pub weekly_digest: bool,
+    /// Read only: the clinic's name and phone, which fill a reminder's `{clinic}` and `{phone}`
+    /// (the settings page counts the SMS's length with them filled in).
+    #[serde(default)]
+    pub clinic_name: String,
+    #[serde(default)]
+    pub clinic_phone: String,
+}
+
+impl MessageSettings {
+    /// The reminder as a participant would get it: the clinic's name and phone, a 500 ₽
+    /// certificate valid until 30.04.2027, a code — the length to count while editing.
+    pub fn reminder_example(&self, text: &str) -> String {
+        render(
+            text,
+            &ReminderFacts {
+                clinic: self.clinic_name.clone(),
+                face_value_kopecks: 50_000,
+                valid_until: NaiveDate::from_ymd_opt(2027, 4, 30),
+                phone: self.clinic_phone.clone(),
+                code: "K7QD-M2XF-R9A".into(),
+            },
+        )
+    }
 }
 
 impl Default for MessageSettings {
@@ -187,6 +322,18 @@ impl Default for MessageSettings {
             sms_per_minute: 60,
             reminder_days: 7,
             reminder_text: DEFAULT_REMINDER.into(),
+            email_mode: EmailMode::Off,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::StartTls,
+            smtp_user: String::new(),
+            smtp_password_set: false,
+            email_from: String::new(),
+            emails_per_minute: 60,
+            weekly_standings: true,
+            weekly_digest: true,
+            clinic_name: String::new(),
+            clinic_phone: String::new(),
         }
     }
 }
@@ -223,13 +370,65 @@ pub struct MessageSettingsInput {
     pub reminder_days: String,
     #[serde(default)]
     pub reminder_text: String,
+    /// `off` (the default when left out), `log` or `smtp`.
+    #[serde(default)]
+    pub email_mode: String,
+    #[serde(default)]
+    pub smtp_host: String,
+    #[serde(default)]
+    pub smtp_port: String,
+    /// `none`, `starttls` (the default) or `tls`.
+    #[serde(default)]
+    pub smtp_security: String,
+    #[serde(default)]
+    pub smtp_user: String,
+    /// Empty keeps the stored password unless `clear_smtp_password`.
+    #[serde(default)]
+    pub smtp_password: String,
+    #[serde(default)]
+    pub clear_smtp_password: bool,
+    #[serde(default)]
+    pub email_from: String,
+    #[serde(default)]
+    pub emails_per_minute: String,
+    /// Left out: on.
+    #[serde(default)]
+    pub weekly_standings: Option<bool>,
+    /// Left out: on.
+    #[serde(default)]
+    pub weekly_digest: Option<bool>,
+    /// A provider's id (`sms_ru`, `smsc`, `smsaero`): the gateway's method, URL, body, header
+    /// and success pattern are set from it, and SMS go through the gateway.
+    #[serde(default)]
+    pub preset: String,
 }
 
-/// Checked settings, with the secret to store (`None`: keep the stored one).
+/// Checked settings, with the secrets to store (`None`: keep the stored one).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidSettings {
     pub settings: MessageSettings,
     pub secret: Option<String>,
+    pub smtp_password: Option<String>,
+}
+
+/// The address inside `Name <address>` (or the text itself).
+pub fn address_of(from: &str) -> &str {
+    let t = from.trim();
+    match (t.rfind('<'), t.ends_with('>')) {
+        (Some(i), true) => &t[i + 1..t.len() - 1],
+        _ => t,
+    }
+}
+
+/// An e-mail address with most of its name hidden: `ma***@demo.sarafan`.
+pub fn masked_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((name, host)) => {
+            let shown: String = name.chars().take(2).collect();
+            format!("{shown}***@{host}")
+        }
+        None => "***".into(),
+    }
 }
 
 fn number(c: &mut Check, field: &str, text: &str, default: i64, min: i64, max: i64) -> i64 {
@@ -269,6 +468,23 @@ fn text_field(c: &mut Check, field: &str, value: &str, max: usize) -> String {
 
 impl MessageSettingsInput {
     pub fn parse(&self) -> Result<ValidSettings, DomainError> {
+        let id = self.preset.trim();
+        if !id.is_empty() {
+            let Some(p) = preset(id) else {
+                return Err(DomainError::field("preset", ErrorCode::InvalidChoice));
+            };
+            let filled = MessageSettingsInput {
+                sms_mode: SmsMode::Http.as_str().into(),
+                http_method: p.method.as_str().into(),
+                url_template: p.url_template.into(),
+                body_template: p.body_template.into(),
+                auth_header: p.auth_header.into(),
+                success_pattern: p.success_pattern.into(),
+                preset: String::new(),
+                ..self.clone()
+            };
+            return filled.parse();
+        }
         let mut c = Check::new();
         let mode = c.take(SmsMode::parse("sms_mode", &self.sms_mode));
         let method = if self.http_method.trim().is_empty() {
@@ -319,6 +535,62 @@ impl MessageSettingsInput {
                 default
             })
         };
+        let email_mode = if self.email_mode.trim().is_empty() {
+            Some(EmailMode::Off)
+        } else {
+            c.take(EmailMode::parse("email_mode", self.email_mode.trim()))
+        };
+        let smtp_security = if self.smtp_security.trim().is_empty() {
+            Some(SmtpSecurity::StartTls)
+        } else {
+            c.take(SmtpSecurity::parse(
+                "smtp_security",
+                self.smtp_security.trim(),
+            ))
+        };
+        let smtp_host = text_field(&mut c, "smtp_host", &self.smtp_host, 255);
+        let smtp_user = text_field(&mut c, "smtp_user", &self.smtp_user, 255);
+        let smtp_password = text_field(&mut c, "smtp_password", &self.smtp_password, 500);
+        let email_from = text_field(&mut c, "email_from", &self.email_from, 300);
+        let default_port = match smtp_security {
+            Some(SmtpSecurity::Tls) => 465,
+            Some(SmtpSecurity::None) => 25,
+            _ => 587,
+        };
+        let smtp_port = number(
+            &mut c,
+            "smtp_port",
+            &self.smtp_port,
+            default_port,
+            1,
+            65_535,
+        );
+        let emails_per_minute = number(
+            &mut c,
+            "emails_per_minute",
+            &self.emails_per_minute,
+            d.emails_per_minute,
+            1,
+            10_000,
+        );
+        if !email_from.is_empty() {
+            c.take(crate::types::Email::parse(
+                "email_from",
+                address_of(&email_from),
+            ));
+        }
+        if email_mode == Some(EmailMode::Smtp) {
+            let host_ok = !smtp_host.is_empty()
+                && !smtp_host
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || ch == '/' || ch == ':');
+            if !host_ok {
+                c.push("smtp_host", ErrorCode::InvalidChoice);
+            }
+        }
+        if email_mode != Some(EmailMode::Off) && email_from.is_empty() {
+            c.push("email_from", ErrorCode::Required);
+        }
         let from = window(&mut c, "send_from", &self.send_from, d.window_from_minute);
         let to = window(&mut c, "send_to", &self.send_to, d.window_to_minute);
         if from >= to {
@@ -354,6 +626,25 @@ impl MessageSettingsInput {
                 sms_per_minute,
                 reminder_days,
                 reminder_text,
+                email_mode: email_mode.unwrap_or(EmailMode::Off),
+                smtp_host,
+                smtp_port,
+                smtp_security: smtp_security.unwrap_or(SmtpSecurity::StartTls),
+                smtp_user,
+                smtp_password_set: false,
+                email_from,
+                emails_per_minute,
+                weekly_standings: self.weekly_standings.unwrap_or(true),
+                weekly_digest: self.weekly_digest.unwrap_or(true),
+                clinic_name: String::new(),
+                clinic_phone: String::new(),
+            },
+            smtp_password: if self.clear_smtp_password {
+                Some(String::new())
+            } else if smtp_password.is_empty() {
+                None
+            } else {
+                Some(smtp_password)
             },
             secret: if self.clear_secret {
                 Some(String::new())

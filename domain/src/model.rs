@@ -58,6 +58,15 @@ pub struct Campaign {
     /// (default 90).
     #[serde(default = "default_attribution_days")]
     pub attribution_days: i64,
+    /// Participants may take an electronic certificate from a store's poster or form QR
+    /// (`/join/{campaign}/{store}`) while the campaign is active.
+    #[serde(default = "yes")]
+    pub self_registration: bool,
+    /// Each participant's certificate is sent to them by SMS (and by e-mail when they gave
+    /// one): on self-registration, with the code that confirms their phone, and on a store's
+    /// hand-out.
+    #[serde(default)]
+    pub send_e_certificates: bool,
     /// Sum of the costs ledger, kopecks: the clinic's own figure, present for the marketer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", schema(value_type = Option<i64>))]
@@ -92,6 +101,16 @@ pub struct CampaignInput {
     #[serde(default, deserialize_with = "text_or_number")]
     #[cfg_attr(feature = "server", schema(value_type = Option<i64>, example = 90))]
     pub attribution_days: String,
+    /// Self-registration open (left out: on for a new campaign, unchanged for an old one).
+    #[serde(default)]
+    pub self_registration: Option<bool>,
+    /// Send e-certificates by SMS / e-mail (left out: off for a new campaign, unchanged).
+    #[serde(default)]
+    pub send_e_certificates: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_status() -> String {
@@ -171,6 +190,8 @@ pub struct Store {
     pub admin_name: Option<String>,
     /// `+7XXXXXXXXXX`
     pub admin_phone: Option<String>,
+    /// Where the administrator gets the store's weekly standings.
+    pub admin_email: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -186,6 +207,8 @@ pub struct StoreInput {
     pub admin_name: String,
     #[serde(default)]
     pub admin_phone: String,
+    #[serde(default)]
+    pub admin_email: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -441,6 +464,10 @@ pub struct PublicCertificate {
     /// That QR code as inline SVG, to show at reception.
     #[serde(default)]
     pub qr_svg: String,
+    /// The holder's phone waits for the code its SMS carried (a self-registration): the page
+    /// asks for it.
+    #[serde(default)]
+    pub awaits_sms_code: bool,
 }
 
 /// The certificate's status as its holder sees it.

@@ -244,7 +244,6 @@ pub const PAGES: &[Page] = &[
     private("/campaigns/:id/stores/:store", Op::ViewChecklist, None),
     private("/campaigns/:id/report", Op::ViewResults, None),
     private("/campaigns/:id/motivation", Op::ManageMotivation, None),
-    private("/messages", Op::ManageMessages, None),
     private("/stock", Op::ReportStock, Some(Msg::NavStock)),
     private(
         "/shopper-visits",
@@ -267,6 +266,7 @@ pub const PAGES: &[Page] = &[
         Some(Msg::NavParticipants),
     ),
     private("/participants/:id", Op::ManageParticipants, None),
+    private("/messages", Op::ManageMessages, Some(Msg::NavMessages)),
     private("/campaigns/:id/import", Op::ImportForms, None),
     private("/people", Op::ManagePeople, Some(Msg::NavPeople)),
     private("/settings", Op::ManageSettings, Some(Msg::NavSettings)),
@@ -372,6 +372,7 @@ mod tests {
                 "/checkin",
                 "/partners",
                 "/participants",
+                "/messages",
                 "/people",
                 "/settings"
             ]

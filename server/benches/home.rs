@@ -181,6 +181,7 @@ async fn seed(db: &Db) -> anyhow::Result<(CampaignId, usize)> {
                     happened_at: domain::db::ts(db.now() - chrono::Duration::hours(k as i64 * 20)),
                     ..Default::default()
                 },
+                "",
             )
             .await
             .map_err(err)?;

@@ -440,6 +440,7 @@ async fn seed(db: &domain::db::Db, count: usize) -> anyhow::Result<(Vec<String>,
             partner_ids: vec![partner.id],
             min_days_cover: String::new(),
             attribution_days: String::new(),
+            ..Default::default()
         },
     )
     .await

@@ -137,6 +137,7 @@ async fn seed(db: &Db) -> anyhow::Result<CampaignId> {
                     ),
                     ..Default::default()
                 },
+                "",
             )
             .await
             .map_err(err)?;

@@ -688,6 +688,11 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
             ],
             "pppppp",
         ),
+        (
+            ConfirmPhone::PATH,
+            vec![("code", code.clone()), ("sms_code", "000000".into())],
+            "pppppp",
+        ),
         // Last: it ends the session it is called with.
         (Logout::PATH, none(), "pppppp"),
     ]

@@ -8,6 +8,8 @@ mod campaigns;
 mod certificates;
 mod checkin;
 mod checklist;
+mod e_certificates;
+mod email;
 mod exports;
 mod helpers;
 mod imports;

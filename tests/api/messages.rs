@@ -633,6 +633,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
             dedup_key: &key,
             channel: "sms",
             recipient: &phone,
+            subject: None,
             body: "Проверка",
         };
         assert!(
@@ -752,7 +753,8 @@ async fn message_settings_are_checked_and_off_queues_nothing() {
 }
 
 #[tokio::test]
-async fn the_demo_clinics_outbox_shows_a_sent_a_failed_and_an_unknown_message() {
+async fn the_demo_clinics_outbox_shows_the_weeks_messages_and_a_sent_a_failed_and_an_unknown_test()
+{
     let app = spawn_app().await;
     domain::demo::load(&app.db, &app.config.public_url)
         .await
@@ -765,15 +767,29 @@ async fn the_demo_clinics_outbox_shows_a_sent_a_failed_and_an_unknown_message() 
         json!(false),
         "the demo is in the log-only mode"
     );
+    assert_eq!(o["email_off"], json!(false));
     assert_eq!(
-        (
-            &o["counts"]["sent"],
-            &o["counts"]["failed"],
-            &o["counts"]["unknown"]
-        ),
-        (&json!(1), &json!(1), &json!(1))
+        (&o["counts"]["failed"], &o["counts"]["unknown"]),
+        (&json!(1), &json!(1))
     );
     assert!(o.to_string().contains("Неправильный api_id"), "{o}");
+    // This Monday's messages: every employee's week by SMS, the stores' standings and the
+    // marketer's digest by e-mail — all "sent" (logged).
+    let purposes: Vec<&str> = o["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["status"] == "sent")
+        .filter_map(|m| m["purpose"].as_str())
+        .collect();
+    for p in [
+        "test",
+        "weekly_standings",
+        "store_standings",
+        "weekly_digest",
+    ] {
+        assert!(purposes.contains(&p), "{p} in {purposes:?}");
+    }
     // Nothing of it is sent again by the worker.
     let t = Worker::new(app.db.clone(), "worker-a")
         .tick()

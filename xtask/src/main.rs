@@ -677,7 +677,8 @@ fn ensure_wasm_target() -> Result<()> {
 
 /// `wasm-opt version 132 (version_132)` → 132.
 /// Installs what the tests need and a fresh Debian machine lacks: poppler-utils (render PDFs),
-/// Chromium and Node.js (browser tests) from apt, zxing-cpp + pillow (decode QR codes) from PyPI.
+/// Chromium and Node.js (browser tests) from apt, zxing-cpp + pillow (decode QR codes) and
+/// aiosmtpd (the SMTP server the e-mail tests send to) from PyPI.
 /// Only as root with apt-get at hand; otherwise it says what to install.
 fn ensure_test_tools(browser: bool) -> Result<()> {
     let mut packages = Vec::new();
@@ -720,18 +721,28 @@ fn ensure_test_tools(browser: bool) -> Result<()> {
     }
     let has_decoder = |python: &str| {
         Command::new(python)
-            .args(["-c", "import zxingcpp, PIL"])
+            .args(["-c", "import zxingcpp, PIL, aiosmtpd"])
             .output()
             .is_ok_and(|o| o.status.success())
     };
     if !has_decoder("python3") {
         let ok = Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "zxing-cpp", "pillow"])
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "zxing-cpp",
+                "pillow",
+                "aiosmtpd",
+            ])
             .status()
-            .context("python3 is needed to decode QR codes in the tests")?
+            .context("python3 is needed to decode QR codes and receive e-mail in the tests")?
             .success();
         if !ok || !has_decoder("python3") {
-            bail!("cannot install the QR decoder: `python3 -m pip install zxing-cpp pillow`");
+            bail!(
+                "cannot install the tests' Python tools: `python3 -m pip install zxing-cpp pillow aiosmtpd`"
+            );
         }
     }
     Ok(())

@@ -105,6 +105,10 @@ fn CampaignForm(
                 <Field label=Msg::MinDaysCover name="min_days_cover" kind="number" value=v(|c| c.min_days_cover.to_string()) placeholder="5" error/>
                 <Field label=Msg::AttributionDays name="attribution_days" kind="number" value=v(|c| c.attribution_days.to_string()) placeholder="90" error/>
             </div>
+            <label class="row"><input type="checkbox" name="self_registration" value="1"
+                checked=v(|c| c.self_registration.to_string()) != "false"/>{t(Msg::SelfRegistrationOpen)}</label>
+            <label class="row"><input type="checkbox" name="send_e_certificates" value="1"
+                checked=v(|c| c.send_e_certificates.to_string()) == "true"/>{t(Msg::SendECertificates)}</label>
             <div class="field">
                 <label for="f-status">{t(Msg::Status)}</label>
                 <select id="f-status" name="status">

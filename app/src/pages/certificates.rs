@@ -10,9 +10,9 @@ use leptos_router::hooks::use_params_map;
 use crate::components::{ErrorBox, Field, FormError, Layout, TelLink, action_error};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    CreateBatch, CreateFormBatch, MoveCertificates, SaveCampaignTexts, VoidCertificate,
-    certificate_stock, get_campaign, get_campaign_texts, get_public_certificate, list_form_batches,
-    list_stores,
+    ConfirmPhone, CreateBatch, CreateFormBatch, MoveCertificates, SaveCampaignTexts,
+    VoidCertificate, certificate_stock, get_campaign, get_campaign_texts, get_public_certificate,
+    list_form_batches, list_stores,
 };
 
 fn campaign_id() -> impl Fn() -> i64 + Copy {
@@ -268,6 +268,9 @@ pub fn PublicCertificatePage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     // Just taken from a poster or form (`?new=1`): say so, and how to keep it.
     let fresh = move || query.read().get("new").is_some();
+    let confirmed = move || query.read().get("confirmed").is_some();
+    let confirm = ServerAction::<ConfirmPhone>::new();
+    let confirm_error = action_error(confirm);
     let lang = use_lang();
     view! {
         <main class="container center-card stack public-cert">
@@ -288,6 +291,7 @@ pub fn PublicCertificatePage() -> impl IntoView {
                                 {fresh().then(|| view! {
                                     <p class="notice" id="fresh-certificate">{t(Msg::YourCertificate)}</p>
                                 })}
+                                {confirm_form(c.awaits_sms_code && usable, c.code.clone(), confirm, confirm_error, confirmed())}
                                 <p class="muted">{c.clinic_name.clone()}</p>
                                 <h1 class="page-title">{c.title.clone()}</h1>
                                 <p class="face-value">{format::money(c.face_value, lang)}</p>
@@ -324,4 +328,39 @@ pub fn state_msg(s: CertState) -> Msg {
         CertState::Redeemed => Msg::StateRedeemed,
         CertState::Voided => Msg::StateVoided,
     }
+}
+
+/// The holder types the code from the SMS that brought the certificate (a self-registration):
+/// a plain form, so it works before (or without) the page's WebAssembly.
+fn confirm_form(
+    awaits: bool,
+    code: String,
+    confirm: ServerAction<ConfirmPhone>,
+    error: Signal<Option<domain::DomainError>>,
+    confirmed: bool,
+) -> AnyView {
+    let done = move || confirmed || matches!(confirm.value().get(), Some(Ok(_)));
+    if !awaits && !confirmed {
+        return ().into_any();
+    }
+    let form = move || {
+        if done() {
+            return view! { <p class="notice" id="phone-confirmed">{t(Msg::PhoneConfirmed)}</p> }
+                .into_any();
+        }
+        let code = code.clone();
+        view! {
+            <section class="card stack" id="confirm-phone">
+                <p>{t(Msg::ConfirmPhoneHint)}</p>
+                <FormError error=Signal::derive(move || error.get().filter(|e| e.fields().is_empty()))/>
+                <ActionForm action=confirm attr:class="row">
+                    <input type="hidden" name="code" value=code/>
+                    <Field label=Msg::SmsCode name="sms_code" kind="text" required=true autocomplete="one-time-code" error=error/>
+                    <button type="submit" class="btn btn-primary">{t(Msg::ConfirmPhone)}</button>
+                </ActionForm>
+            </section>
+        }
+        .into_any()
+    };
+    form.into_any()
 }

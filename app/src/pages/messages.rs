@@ -1,9 +1,9 @@
-//! Messages to participants: the marketer's outbox (`/messages`) and the SMS settings' section
-//! of the settings page.
+//! Messages: the marketer's outbox (`/messages`) and the messages' section of the settings
+//! page (SMS and e-mail).
 
 use domain::messages::{
-    HttpMethod, MessageSettings, MessageStatus, MessageView, OutboxCounts, SmsMode, hhmm,
-    sms_segments,
+    Channel, EmailMode, HttpMethod, MessageSettings, MessageStatus, MessageView, OutboxCounts,
+    PRESETS, SmsMode, SmtpSecurity, hhmm, sms_segments,
 };
 use domain::{DomainError, Lang, Msg};
 use leptos::prelude::*;
@@ -13,6 +13,7 @@ use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
     ResendMessage, SaveMessageSettings, SendTestSms, get_message_settings, get_outbox,
+    list_campaigns,
 };
 
 fn badge(s: MessageStatus) -> &'static str {
@@ -28,6 +29,10 @@ fn purpose_text(p: &str, lang: Lang) -> String {
     match p {
         "expiry_reminder" => Msg::PurposeExpiryReminder.text(lang).to_owned(),
         "test" => Msg::PurposeTest.text(lang).to_owned(),
+        "weekly_standings" => Msg::PurposeWeeklyStandings.text(lang).to_owned(),
+        "store_standings" => Msg::PurposeStoreStandings.text(lang).to_owned(),
+        "weekly_digest" => Msg::PurposeWeeklyDigest.text(lang).to_owned(),
+        "e_certificate" => Msg::PurposeECertificate.text(lang).to_owned(),
         other => other.to_owned(),
     }
 }
@@ -36,11 +41,18 @@ fn purpose_text(p: &str, lang: Lang) -> String {
 pub fn MessagesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
+    let campaign = move || {
+        query
+            .read()
+            .get("campaign")
+            .and_then(|c| c.parse::<i64>().ok())
+    };
     let resend = ServerAction::<ResendMessage>::new();
     let outbox = Resource::new(
-        move || (status(), resend.version().get()),
-        |(s, _)| get_outbox(s),
+        move || (status(), campaign(), resend.version().get()),
+        |(s, c, _)| get_outbox(s, c),
     );
+    let campaigns = Resource::new(|| (), |_| list_campaigns());
     let resend_error = action_error(resend);
     let lang = use_lang();
     view! {
@@ -51,6 +63,8 @@ pub fn MessagesPage() -> impl IntoView {
                     match outbox.await {
                         Ok(o) => {
                             let notice = o.sms_off.then(|| view! { <p class="notice">{t(Msg::SmsOffNotice)}</p> });
+                            let email_notice = o.email_off.then(|| view! { <p class="notice">{t(Msg::EmailOffNotice)}</p> });
+                            let filter = campaign_filter(campaigns.await.unwrap_or_default(), campaign(), status(), lang);
                             let list = if o.messages.is_empty() {
                                 view! { <p class="empty">{t(Msg::NoMessages)}</p> }.into_any()
                             } else {
@@ -58,7 +72,9 @@ pub fn MessagesPage() -> impl IntoView {
                             };
                             view! {
                                 {notice}
-                                {counts(o.counts, lang)}
+                                {email_notice}
+                                {filter}
+                                {counts(o.counts, campaign(), lang)}
                                 {list}
                             }.into_any()
                         }
@@ -70,20 +86,58 @@ pub fn MessagesPage() -> impl IntoView {
     }
 }
 
-fn counts(c: OutboxCounts, lang: Lang) -> AnyView {
+/// One campaign's messages or the clinic's: a plain GET form (works before hydration too).
+fn campaign_filter(
+    list: Vec<domain::model::Campaign>,
+    current: Option<i64>,
+    status: String,
+    lang: Lang,
+) -> AnyView {
+    let status =
+        (!status.is_empty()).then(|| view! { <input type="hidden" name="status" value=status/> });
+    view! {
+        <form method="get" action="/messages" class="row" id="campaign-filter">
+            {status}
+            <div class="field">
+                <label for="f-campaign">{Msg::CampaignCol.text(lang)}</label>
+                <select id="f-campaign" name="campaign">
+                    <option value="" selected=current.is_none()>{Msg::AllMessages.text(lang)}</option>
+                    {list.into_iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=current == Some(c.id)>{c.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="btn btn-small">{Msg::StateFilter.text(lang)}</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn counts(c: OutboxCounts, campaign: Option<i64>, lang: Lang) -> AnyView {
     let items = [
         (MessageStatus::Queued, c.queued + c.sending),
         (MessageStatus::Sent, c.sent),
         (MessageStatus::Failed, c.failed),
         (MessageStatus::Unknown, c.unknown),
     ];
+    let of = campaign
+        .map(|c| format!("campaign={c}"))
+        .unwrap_or_default();
+    let all = if of.is_empty() {
+        "/messages".to_owned()
+    } else {
+        format!("/messages?{of}")
+    };
     view! {
         <nav class="row" aria-label=Msg::Status.text(lang)>
-            <a class="btn btn-small" href="/messages">{Msg::AllMessages.text(lang)}</a>
-            {items.into_iter().map(|(s, n)| view! {
-                <a class="btn btn-small" href=format!("/messages?status={}", s.as_str())>
-                    {s.msg().text(lang)}": "{n}
-                </a>
+            <a class="btn btn-small" href=all>{Msg::AllMessages.text(lang)}</a>
+            {items.into_iter().map(|(s, n)| {
+                let amp = if of.is_empty() { String::new() } else { format!("&{of}") };
+                view! {
+                    <a class="btn btn-small" href=format!("/messages?status={}{amp}", s.as_str())>
+                        {s.msg().text(lang)}": "{n}
+                    </a>
+                }
             }).collect_view()}
         </nav>
     }
@@ -92,7 +146,7 @@ fn counts(c: OutboxCounts, lang: Lang) -> AnyView {
 
 fn table(list: Vec<MessageView>, resend: ServerAction<ResendMessage>, lang: Lang) -> AnyView {
     view! {
-        <div class="table-wrap"><table class="table" id="messages">
+        <div class="table-wrap"><table class="table table-cards" id="messages">
             <thead><tr>
                 <th>{t(Msg::QueuedAt)}</th><th>{t(Msg::Recipient)}</th><th>{t(Msg::MessageText)}</th>
                 <th>{t(Msg::Status)}</th><th class="num">{t(Msg::Attempts)}</th><th>{t(Msg::Reason)}</th><th></th>
@@ -125,14 +179,30 @@ fn row(m: MessageView, resend: ServerAction<ResendMessage>, lang: Lang) -> AnyVi
             </ActionForm>
         }
     });
+    let subject = m
+        .subject
+        .clone()
+        .map(|s| view! { <strong>{s}</strong><br/> });
+    // Long texts (e-mails) fold under their first line.
+    let text = if m.text.chars().count() > 200 {
+        let head: String = m.text.chars().take(140).collect();
+        view! { <details><summary>{head}"…"</summary><div class="pre-line">{m.text.clone()}</div></details> }
+            .into_any()
+    } else {
+        view! { <span class="pre-line">{m.text.clone()}</span> }.into_any()
+    };
+    let channel = match m.channel {
+        Channel::Sms => "SMS",
+        Channel::Email => "e-mail",
+    };
     view! {
-        <tr data-status=m.status.as_str()>
-            <td>{m.created_local.clone()}{sent}</td>
-            <td class="phone">{m.recipient.clone()}</td>
-            <td><span class="muted">{about}</span><br/>{m.text.clone()}</td>
-            <td><span class=badge(m.status)>{m.status.msg().text(lang)}</span></td>
-            <td class="num">{m.attempts}</td>
-            <td class="muted reason">{reason}</td>
+        <tr data-status=m.status.as_str() data-channel=m.channel.as_str()>
+            <td data-label=Msg::QueuedAt.text(lang)>{m.created_local.clone()}{sent}</td>
+            <td class="phone" data-label=Msg::Recipient.text(lang)>{m.recipient.clone()}<br/><span class="muted">{channel}</span></td>
+            <td data-label=Msg::MessageText.text(lang)><span class="muted">{about}</span><br/>{subject}{text}</td>
+            <td data-label=Msg::Status.text(lang)><span class=badge(m.status)>{m.status.msg().text(lang)}</span></td>
+            <td class="num" data-label=Msg::Attempts.text(lang)>{m.attempts}</td>
+            <td class="muted reason" data-label=Msg::Reason.text(lang)>{reason}</td>
             <td>{again}</td>
         </tr>
     }
@@ -168,6 +238,10 @@ pub fn MessageSettingsSection() -> impl IntoView {
                 <Field label=Msg::Phone name="to" error_key="phone" kind="tel" required=true error=test_error/>
                 <button type="submit" class="btn">{t(Msg::SendTestSms)}</button>
             </ActionForm>
+            <ActionForm action=test attr:class="row" attr:id="test-email">
+                <Field label=Msg::Email name="to" error_key="email" kind="email" required=true error=test_error/>
+                <button type="submit" class="btn">{t(Msg::SendTestEmail)}</button>
+            </ActionForm>
             {move || test_sent.get().then(|| view! { <p class="notice"><a href="/messages">{t(Msg::MsgQueued)}" →"</a></p> })}
         </section>
     }
@@ -182,12 +256,14 @@ fn settings_form(
 ) -> AnyView {
     let lang = use_lang();
     let text = RwSignal::new(s.reminder_text.clone());
+    let example = s.clone();
     let length = move || {
-        let (chars, parts) = sms_segments(&text.get());
+        let (chars, parts) = sms_segments(&example.reminder_example(&text.get()));
         format!(
-            "{chars} {} · {parts} {}",
+            "{chars} {} · {parts} {} ({})",
             Msg::SmsChars.text(lang),
-            Msg::SmsParts.text(lang)
+            Msg::SmsParts.text(lang),
+            Msg::SmsLengthFilled.text(lang)
         )
     };
     let modes = [
@@ -208,6 +284,19 @@ fn settings_form(
                         <option value=m.as_str() selected=s.sms_mode == m>{label.text(lang)}</option>
                     }).collect_view()}
                 </select>
+            </div>
+            <div class="field">
+                <label for="f-preset">{t(Msg::SmsPreset)}</label>
+                <select id="f-preset" name="preset">
+                    <option value="" selected=true>{t(Msg::SmsPresetNone)}</option>
+                    {PRESETS.iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                </select>
+                <ul class="muted small">
+                    {PRESETS.iter().map(|p| {
+                        let note = if lang == Lang::Ru { p.note_ru } else { p.note_en };
+                        view! { <li>{p.name}": "{note}</li> }
+                    }).collect_view()}
+                </ul>
             </div>
             <div class="field">
                 <label for="f-http_method">{t(Msg::HttpMethodLabel)}</label>
@@ -240,9 +329,63 @@ fn settings_form(
                 <p class="muted" id="sms-length">{length}</p>
             </div>
             <p class="muted">{t(Msg::GatewayPlaceholders)}</p>
+            {email_fields(&s, error, lang)}
             {move || saved.get().then(|| view! { <p class="notice">{t(Msg::Saved)}</p> })}
             <button type="submit" class="btn btn-primary">{t(Msg::Save)}</button>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// The e-mail part of the settings form: the channel, the SMTP server, the weekly messages.
+fn email_fields(s: &MessageSettings, error: Signal<Option<DomainError>>, lang: Lang) -> AnyView {
+    let modes = [
+        (EmailMode::Off, Msg::EmailModeOff),
+        (EmailMode::Log, Msg::EmailModeLog),
+        (EmailMode::Smtp, Msg::EmailModeSmtp),
+    ];
+    let security = [
+        (SmtpSecurity::StartTls, Msg::SmtpSecurityStartTls),
+        (SmtpSecurity::Tls, Msg::SmtpSecurityTls),
+        (SmtpSecurity::None, Msg::SmtpSecurityNone),
+    ];
+    let password_note = s
+        .smtp_password_set
+        .then(|| view! { <p class="muted">{t(Msg::SmtpPasswordIsSet)}</p> });
+    let (mode, sec) = (s.email_mode, s.smtp_security);
+    view! {
+        <h3 id="email">{t(Msg::EmailSettingsTitle)}</h3>
+        <div class="field">
+            <label for="f-email_mode">{t(Msg::EmailMode)}</label>
+            <select id="f-email_mode" name="email_mode">
+                {modes.into_iter().map(|(m, label)| view! {
+                    <option value=m.as_str() selected=mode == m>{label.text(lang)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <Field label=Msg::EmailFrom name="email_from" value=s.email_from.clone()
+            placeholder="Клиника «Улыбка» <promo@ulybka.ru>" error/>
+        <div class="row">
+            <Field label=Msg::SmtpHost name="smtp_host" value=s.smtp_host.clone() placeholder="smtp.yandex.ru" error/>
+            <Field label=Msg::SmtpPort name="smtp_port" kind="number" value=s.smtp_port.to_string() error/>
+        </div>
+        <div class="field">
+            <label for="f-smtp_security">{t(Msg::SmtpSecurity)}</label>
+            <select id="f-smtp_security" name="smtp_security">
+                {security.into_iter().map(|(m, label)| view! {
+                    <option value=m.as_str() selected=sec == m>{label.text(lang)}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="row">
+            <Field label=Msg::SmtpUser name="smtp_user" value=s.smtp_user.clone() autocomplete="off" error/>
+            <Field label=Msg::SmtpPassword name="smtp_password" kind="password" autocomplete="new-password" error/>
+        </div>
+        {password_note}
+        <label class="row"><input type="checkbox" name="clear_smtp_password" value="1"/>{t(Msg::ClearSmtpPassword)}</label>
+        <Field label=Msg::EmailsPerMinute name="emails_per_minute" kind="number" value=s.emails_per_minute.to_string() error/>
+        <label class="row"><input type="checkbox" name="weekly_standings" value="1" checked=s.weekly_standings/>{t(Msg::WeeklyStandings)}</label>
+        <label class="row"><input type="checkbox" name="weekly_digest" value="1" checked=s.weekly_digest/>{t(Msg::WeeklyDigest)}</label>
     }
     .into_any()
 }

@@ -140,6 +140,7 @@ pub fn PartnerPage() -> impl IntoView {
                                             <Field label=Msg::AdminName name="admin_name" error=store_error/>
                                             <Field label=Msg::AdminPhone name="admin_phone" kind="tel" placeholder="+7 900 123-45-67" error=store_error/>
                                         </div>
+                                        <Field label=Msg::AdminEmail name="admin_email" kind="email" placeholder="admin@store.ru" error=store_error/>
                                         <button type="submit" class="btn btn-primary">{t(Msg::Create)}</button>
                                     </ActionForm>
                                 </div>

@@ -336,6 +336,10 @@ pub fn JoinPage() -> impl IntoView {
                                         <p class="verdict-code big-code">{e.code.clone()}</p>
                                         <p>{t(Msg::JoinShow)}</p>
                                         <p><a href=e.url.clone()>{e.url.clone()}</a></p>
+                                        {e.confirm_by_sms.then(|| view! {
+                                            <p class="notice" id="confirm-hint">{t(Msg::ConfirmPhoneHint)}" "
+                                                <a href=e.url.clone()>{t(Msg::ConfirmPhone)}" →"</a></p>
+                                        })}
                                     </section>
                                 }.into_any(),
                                 _ if !open => view! { <p class="form-error">{t(Msg::JoinClosed)}</p> }.into_any(),

@@ -35,7 +35,11 @@ pub async fn save_campaign(
     partner_ids: Option<Vec<i64>>,
     min_days_cover: Option<String>,
     attribution_days: Option<String>,
+    self_registration: Option<String>,
+    send_e_certificates: Option<String>,
 ) -> AppResult<Campaign> {
+    // The form always shows both boxes: one left out was unticked.
+    let ticked = |v: Option<String>| Some(v.is_some_and(|v| !v.is_empty() && v != "false"));
     let input = CampaignInput {
         name,
         start_date,
@@ -48,6 +52,8 @@ pub async fn save_campaign(
         partner_ids: partner_ids.unwrap_or_default(),
         min_days_cover: min_days_cover.unwrap_or_default(),
         attribution_days: attribution_days.unwrap_or_default(),
+        self_registration: ticked(self_registration),
+        send_e_certificates: ticked(send_e_certificates),
     };
     let created = with_actor!(|st, a| match id {
         Some(id) => ops::campaigns::update(&st.db, &a, CampaignId(id), &input).await,

@@ -57,3 +57,18 @@ pub async fn join_campaign(
     }
     Ok(cert)
 }
+
+/// Public: confirms a self-registered phone with the code from its SMS (typed on the
+/// certificate's page).
+#[server(prefix = "/sf")]
+pub async fn confirm_phone(code: String, sms_code: String) -> AppResult<bool> {
+    let st = ssr::state()?;
+    let parts = ssr::parts()?;
+    let client = ssr::client_addr(&parts, &st);
+    ops::e_certificates::confirm_phone(&st.db, &code, &sms_code, &client).await?;
+    // A plain HTML form (no WebAssembly yet): back to the certificate, which now says so.
+    if ssr::is_plain_form_post(&parts) {
+        leptos_axum::redirect(&format!("/c/{}?confirmed=1", code.replace('-', "")));
+    }
+    Ok(true)
+}

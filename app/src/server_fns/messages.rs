@@ -1,4 +1,4 @@
-//! Messages to participants: the outbox, sending again, how SMS go out.
+//! Messages: the outbox, sending again, how SMS and e-mail go out.
 // The settings form has one argument per field (a form post is flat).
 #![allow(clippy::too_many_arguments)]
 
@@ -10,8 +10,9 @@ use crate::error::AppResult;
 use domain::ops;
 
 #[server(prefix = "/sf")]
-pub async fn get_outbox(status: String) -> AppResult<Outbox> {
-    with_actor!(|st, a| ops::messages::outbox(&st.db, &a, None, Some(&status), None).await)
+pub async fn get_outbox(status: String, campaign: Option<i64>) -> AppResult<Outbox> {
+    let campaign = campaign.map(domain::ids::CampaignId);
+    with_actor!(|st, a| ops::messages::outbox(&st.db, &a, campaign, Some(&status), None).await)
 }
 
 #[server(prefix = "/sf")]
@@ -40,7 +41,20 @@ pub async fn save_message_settings(
     #[server(default)] sms_per_minute: String,
     #[server(default)] reminder_days: String,
     #[server(default)] reminder_text: String,
+    #[server(default)] email_mode: String,
+    #[server(default)] smtp_host: String,
+    #[server(default)] smtp_port: String,
+    #[server(default)] smtp_security: String,
+    #[server(default)] smtp_user: String,
+    #[server(default)] smtp_password: String,
+    #[server(default)] clear_smtp_password: Option<String>,
+    #[server(default)] email_from: String,
+    #[server(default)] emails_per_minute: String,
+    #[server(default)] weekly_standings: Option<String>,
+    #[server(default)] weekly_digest: Option<String>,
+    #[server(default)] preset: String,
 ) -> AppResult<MessageSettings> {
+    let ticked = |v: Option<String>| v.is_some_and(|v| !v.is_empty());
     let input = domain::messages::MessageSettingsInput {
         sms_mode,
         http_method,
@@ -48,7 +62,7 @@ pub async fn save_message_settings(
         body_template,
         auth_header,
         secret,
-        clear_secret: clear_secret.is_some_and(|v| !v.is_empty()),
+        clear_secret: ticked(clear_secret),
         success_pattern,
         timeout_ms,
         send_from,
@@ -56,6 +70,19 @@ pub async fn save_message_settings(
         sms_per_minute,
         reminder_days,
         reminder_text,
+        email_mode,
+        smtp_host,
+        smtp_port,
+        smtp_security,
+        smtp_user,
+        smtp_password,
+        clear_smtp_password: ticked(clear_smtp_password),
+        email_from,
+        emails_per_minute,
+        // A form leaves an unticked box out: off.
+        weekly_standings: Some(ticked(weekly_standings)),
+        weekly_digest: Some(ticked(weekly_digest)),
+        preset,
     };
     with_actor!(|st, a| ops::messages::save_settings(&st.db, &a, &input).await)
 }

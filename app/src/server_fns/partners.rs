@@ -60,6 +60,7 @@ pub async fn save_store(
     opening_hours: String,
     admin_name: String,
     admin_phone: String,
+    #[server(default)] admin_email: String,
 ) -> AppResult<Store> {
     let input = StoreInput {
         partner_id,
@@ -68,6 +69,7 @@ pub async fn save_store(
         opening_hours,
         admin_name,
         admin_phone,
+        admin_email,
     };
     with_actor!(|st, a| match id {
         Some(id) => ops::partners::update_store(&st.db, &a, StoreId(id), &input).await,

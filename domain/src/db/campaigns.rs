@@ -24,6 +24,10 @@ pub struct CampaignFields<'a> {
     pub status: CampaignStatus,
     pub min_days_cover: i64,
     pub attribution_days: i64,
+    /// `None`: on for a new campaign, unchanged on an update.
+    pub self_registration: Option<bool>,
+    /// `None`: off for a new campaign, unchanged on an update.
+    pub send_e_certificates: Option<bool>,
 }
 
 pub async fn insert<'c>(
@@ -32,8 +36,9 @@ pub async fn insert<'c>(
     at: DateTime<Utc>,
 ) -> Result<CampaignId, DomainError> {
     sqlx::query_scalar(
-        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at, min_days_cover, attribution_days)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
+        "INSERT INTO campaigns (name, start_date, end_date, face_value_kopecks, valid_until, terms, status, created_at, updated_at,
+                               min_days_cover, attribution_days, e_certificates, send_e_certificates)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -45,6 +50,8 @@ pub async fn insert<'c>(
     .bind(ts(at))
     .bind(c.min_days_cover)
     .bind(c.attribution_days)
+    .bind(i64::from(c.self_registration.unwrap_or(true)))
+    .bind(i64::from(c.send_e_certificates.unwrap_or(false)))
     .fetch_one(e)
     .await
     .map_err(internal)
@@ -58,7 +65,9 @@ pub async fn update<'c>(
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE campaigns SET name = $1, start_date = $2, end_date = $3, face_value_kopecks = $4, valid_until = $5,
-         terms = $6, status = $7, updated_at = $8, min_days_cover = $10, attribution_days = $11 WHERE id = $9",
+         terms = $6, status = $7, updated_at = $8, min_days_cover = $10, attribution_days = $11,
+         e_certificates = COALESCE($12, e_certificates), send_e_certificates = COALESCE($13, send_e_certificates)
+         WHERE id = $9",
     )
     .bind(c.name)
     .bind(date_str(c.start_date))
@@ -71,6 +80,8 @@ pub async fn update<'c>(
     .bind(id)
     .bind(c.min_days_cover)
     .bind(c.attribution_days)
+    .bind(c.self_registration.map(i64::from))
+    .bind(c.send_e_certificates.map(i64::from))
     .execute(e)
     .await
     .map_err(internal)?;
@@ -113,6 +124,8 @@ struct CampaignRow {
     next_serial: i64,
     min_days_cover: i64,
     attribution_days: i64,
+    e_certificates: i64,
+    send_e_certificates: i64,
 }
 
 /// A campaign as stored, with what the rules need beyond the public record.
@@ -166,6 +179,8 @@ impl CampaignRow {
                 partner_ids: partners,
                 min_days_cover: self.min_days_cover,
                 attribution_days: self.attribution_days,
+                self_registration: self.e_certificates != 0,
+                send_e_certificates: self.send_e_certificates != 0,
                 cost_total: None,
             },
         })
@@ -174,7 +189,7 @@ impl CampaignRow {
 
 const SELECT: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.face_value_kopecks, c.valid_until, c.terms, c.status,
     CAST(COALESCE((SELECT SUM(amount_kopecks) FROM campaign_costs k WHERE k.campaign_id = c.id), 0) AS BIGINT) AS cost_total,
-    c.next_serial, c.min_days_cover, c.attribution_days
+    c.next_serial, c.min_days_cover, c.attribution_days, c.e_certificates, c.send_e_certificates
     FROM campaigns c";
 
 /// Campaigns, newest start first; only those a store's partner takes part in, when given.

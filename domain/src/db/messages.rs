@@ -11,7 +11,7 @@ use sqlx::any::AnyExecutor;
 
 use super::{Engine, internal, ts};
 use crate::error::DomainError;
-use crate::messages::{HttpMethod, MessageSettings, SmsMode};
+use crate::messages::{EmailMode, HttpMethod, MessageSettings, SmsMode, SmtpSecurity};
 
 #[derive(sqlx::FromRow)]
 struct SettingsRow {
@@ -28,15 +28,35 @@ struct SettingsRow {
     sms_per_minute: i64,
     reminder_days: i64,
     reminder_text: String,
+    email_mode: String,
+    smtp_host: String,
+    smtp_port: i64,
+    smtp_security: String,
+    smtp_user: String,
+    smtp_password: String,
+    email_from: String,
+    emails_per_minute: i64,
+    weekly_standings: i64,
+    weekly_digest: i64,
 }
 
-/// The settings and the stored secret (which never leaves the server).
+/// The stored secrets, which never leave the server.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    /// The SMS gateway's token or password.
+    pub sms: String,
+    pub smtp_password: String,
+}
+
+/// The settings and the stored secrets.
 pub async fn settings<'c>(
     e: impl AnyExecutor<'c>,
-) -> Result<(MessageSettings, String), DomainError> {
+) -> Result<(MessageSettings, Secrets), DomainError> {
     let r: Option<SettingsRow> = sqlx::query_as(
         "SELECT sms_mode, http_method, url_template, body_template, auth_header, sms_secret, success_pattern,
-                timeout_ms, window_from_minute, window_to_minute, sms_per_minute, reminder_days, reminder_text
+                timeout_ms, window_from_minute, window_to_minute, sms_per_minute, reminder_days, reminder_text,
+                email_mode, smtp_host, smtp_port, smtp_security, smtp_user, smtp_password, email_from,
+                emails_per_minute, weekly_standings, weekly_digest
          FROM message_settings WHERE id = 1",
     )
     .fetch_optional(e)
@@ -44,7 +64,7 @@ pub async fn settings<'c>(
     .map_err(internal)?;
     let d = MessageSettings::default();
     let Some(r) = r else {
-        return Ok((d, String::new()));
+        return Ok((d, Secrets::default()));
     };
     Ok((
         MessageSettings {
@@ -66,23 +86,42 @@ pub async fn settings<'c>(
             } else {
                 r.reminder_text
             },
+            email_mode: EmailMode::parse("email_mode", &r.email_mode).unwrap_or(EmailMode::Off),
+            smtp_host: r.smtp_host,
+            smtp_port: r.smtp_port,
+            smtp_security: SmtpSecurity::parse("smtp_security", &r.smtp_security)
+                .unwrap_or(SmtpSecurity::StartTls),
+            smtp_user: r.smtp_user,
+            smtp_password_set: !r.smtp_password.is_empty(),
+            email_from: r.email_from,
+            emails_per_minute: r.emails_per_minute,
+            weekly_standings: r.weekly_standings != 0,
+            weekly_digest: r.weekly_digest != 0,
+            clinic_name: String::new(),
+            clinic_phone: String::new(),
         },
-        r.sms_secret,
+        Secrets {
+            sms: r.sms_secret,
+            smtp_password: r.smtp_password,
+        },
     ))
 }
 
-/// Saves the settings; `secret` `None` keeps the stored one.
+/// Saves the settings; a secret `None` keeps the stored one.
 pub async fn save_settings<'c>(
     e: impl AnyExecutor<'c>,
     s: &MessageSettings,
     secret: Option<&str>,
+    smtp_password: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     sqlx::query(
         "UPDATE message_settings SET sms_mode = $1, http_method = $2, url_template = $3, body_template = $4,
                 auth_header = $5, sms_secret = COALESCE($6, sms_secret), success_pattern = $7, timeout_ms = $8,
                 window_from_minute = $9, window_to_minute = $10, sms_per_minute = $11, reminder_days = $12,
-                reminder_text = $13, updated_at = $14
+                reminder_text = $13, updated_at = $14, email_mode = $15, smtp_host = $16, smtp_port = $17,
+                smtp_security = $18, smtp_user = $19, smtp_password = COALESCE($20, smtp_password),
+                email_from = $21, emails_per_minute = $22, weekly_standings = $23, weekly_digest = $24
          WHERE id = 1",
     )
     .bind(s.sms_mode.as_str())
@@ -99,6 +138,16 @@ pub async fn save_settings<'c>(
     .bind(s.reminder_days)
     .bind(&s.reminder_text)
     .bind(ts(at))
+    .bind(s.email_mode.as_str())
+    .bind(&s.smtp_host)
+    .bind(s.smtp_port)
+    .bind(s.smtp_security.as_str())
+    .bind(&s.smtp_user)
+    .bind(smtp_password)
+    .bind(&s.email_from)
+    .bind(s.emails_per_minute)
+    .bind(i64::from(s.weekly_standings))
+    .bind(i64::from(s.weekly_digest))
     .execute(e)
     .await
     .map_err(internal)?;
@@ -113,6 +162,8 @@ pub struct NewMessage<'a> {
     pub dedup_key: &'a str,
     pub channel: &'a str,
     pub recipient: &'a str,
+    /// An e-mail's subject.
+    pub subject: Option<&'a str>,
     pub body: &'a str,
 }
 
@@ -124,8 +175,8 @@ pub async fn enqueue<'c>(
 ) -> Result<Option<i64>, DomainError> {
     sqlx::query_scalar(
         "INSERT INTO messages (campaign_id, patient_id, purpose, dedup_key, channel, recipient, body, status,
-                               attempts, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8)
+                               attempts, next_attempt_at, created_at, updated_at, subject)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8, $9)
          ON CONFLICT (dedup_key) DO NOTHING
          RETURNING id",
     )
@@ -137,6 +188,7 @@ pub async fn enqueue<'c>(
     .bind(m.recipient)
     .bind(m.body)
     .bind(ts(at))
+    .bind(m.subject)
     .fetch_optional(e)
     .await
     .map_err(internal)
@@ -217,7 +269,9 @@ pub async fn leased_since<'c>(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Leased {
     pub id: i64,
+    pub channel: String,
     pub recipient: String,
+    pub subject: Option<String>,
     pub body: String,
     pub attempts: i64,
 }
@@ -245,7 +299,7 @@ pub async fn lease<'c>(
          UPDATE messages SET status = 'sending', lease_owner = $1, leased_at = $2, lease_until = $3,
                 attempts = attempts + 1, updated_at = $2
          WHERE status = 'queued' AND id IN (SELECT id FROM picked)
-         RETURNING id, recipient, body, attempts"
+         RETURNING id, channel, recipient, subject, body, attempts"
     );
     let mut rows: Vec<Leased> = sqlx::query_as(&sql)
         .bind(owner)
@@ -327,6 +381,7 @@ pub struct MessageRow {
     pub purpose: String,
     pub channel: String,
     pub recipient: String,
+    pub subject: Option<String>,
     pub body: String,
     pub status: String,
     pub attempts: i64,
@@ -337,8 +392,8 @@ pub struct MessageRow {
     pub sent_at: Option<String>,
 }
 
-const SELECT: &str = "SELECT m.id, m.campaign_id, c.name AS campaign_name, m.purpose, m.channel, m.recipient, m.body,
-        m.status, m.attempts, m.next_attempt_at, m.provider_id, m.reason, m.created_at, m.sent_at
+const SELECT: &str = "SELECT m.id, m.campaign_id, c.name AS campaign_name, m.purpose, m.channel, m.recipient, m.subject,
+        m.body, m.status, m.attempts, m.next_attempt_at, m.provider_id, m.reason, m.created_at, m.sent_at
     FROM messages m LEFT JOIN campaigns c ON c.id = m.campaign_id";
 
 /// The newest messages (of one campaign, or all; of one state, or all), at most `limit`.
@@ -482,4 +537,216 @@ pub async fn close_expiry_task<'c>(
     .await
     .map_err(internal)?;
     Ok(r.rows_affected() > 0)
+}
+
+/// Campaigns (not drafts) running on some day from `monday` to `sunday`.
+pub async fn campaigns_of_week<'c>(
+    e: impl AnyExecutor<'c>,
+    monday: &str,
+    sunday: &str,
+) -> Result<Vec<i64>, DomainError> {
+    sqlx::query_scalar(
+        "SELECT id FROM campaigns
+         WHERE status <> 'draft' AND start_date <= $2 AND end_date >= $1 ORDER BY id",
+    )
+    .bind(monday)
+    .bind(sunday)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// Someone a weekly message goes to: a user (their phone and e-mail) or a store (its
+/// administrator's e-mail).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Active partner employees (store staff) with their phones.
+pub async fn staff_contacts<'c>(e: impl AnyExecutor<'c>) -> Result<Vec<Contact>, DomainError> {
+    sqlx::query_as(
+        "SELECT id, name, phone, email FROM users
+         WHERE role = 'store_staff' AND active = 1 ORDER BY id LIMIT 100000",
+    )
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// Stores with their administrators' e-mail.
+pub async fn store_contacts<'c>(e: impl AnyExecutor<'c>) -> Result<Vec<Contact>, DomainError> {
+    sqlx::query_as(
+        "SELECT id, COALESCE(admin_name, '') AS name, admin_phone AS phone, admin_email AS email
+         FROM stores ORDER BY id LIMIT 100000",
+    )
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// Active marketers with an e-mail.
+pub async fn marketer_contacts<'c>(e: impl AnyExecutor<'c>) -> Result<Vec<Contact>, DomainError> {
+    sqlx::query_as(
+        "SELECT id, name, phone, email FROM users
+         WHERE role = 'marketer' AND active = 1 AND email IS NOT NULL AND email <> '' ORDER BY id LIMIT 1000",
+    )
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// The campaign sends e-certificates.
+pub async fn sends_e_certificates<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: i64,
+) -> Result<bool, DomainError> {
+    let v: Option<i64> =
+        sqlx::query_scalar("SELECT send_e_certificates FROM campaigns WHERE id = $1")
+            .bind(campaign)
+            .fetch_optional(e)
+            .await
+            .map_err(internal)?;
+    Ok(v.unwrap_or(0) != 0)
+}
+
+pub async fn insert_phone_code<'c>(
+    e: impl AnyExecutor<'c>,
+    handout: i64,
+    code_hash: &str,
+    expires_at: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query(
+        "INSERT INTO phone_codes (handout_id, code_hash, attempts, expires_at, created_at)
+         VALUES ($1, $2, 0, $3, $4) ON CONFLICT (handout_id) DO NOTHING",
+    )
+    .bind(handout)
+    .bind(code_hash)
+    .bind(ts(expires_at))
+    .bind(ts(at))
+    .execute(e)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// The SMS code sent for a certificate's hand-out.
+#[derive(sqlx::FromRow)]
+pub struct PhoneCode {
+    pub handout_id: i64,
+    pub code_hash: String,
+    pub attempts: i64,
+    pub expires_at: String,
+    pub confirmed_at: Option<String>,
+}
+
+pub async fn phone_code<'c>(
+    e: impl AnyExecutor<'c>,
+    certificate: &crate::code::Code,
+) -> Result<Option<PhoneCode>, DomainError> {
+    sqlx::query_as(
+        "SELECT pc.handout_id, pc.code_hash, pc.attempts, pc.expires_at, pc.confirmed_at
+         FROM certificates c JOIN handouts h ON h.certificate_id = c.id
+         JOIN phone_codes pc ON pc.handout_id = h.id
+         WHERE c.code = $1",
+    )
+    .bind(certificate.as_str())
+    .fetch_optional(e)
+    .await
+    .map_err(internal)
+}
+
+pub async fn phone_code_missed<'c>(
+    e: impl AnyExecutor<'c>,
+    handout: i64,
+) -> Result<(), DomainError> {
+    sqlx::query("UPDATE phone_codes SET attempts = attempts + 1 WHERE handout_id = $1")
+        .bind(handout)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+pub async fn phone_code_confirmed<'c>(
+    e: impl AnyExecutor<'c>,
+    handout: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    sqlx::query("UPDATE phone_codes SET confirmed_at = $1 WHERE handout_id = $2")
+        .bind(ts(at))
+        .bind(handout)
+        .execute(e)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// What an e-certificate's messages say, read for a hand-out whose participant consents.
+#[derive(sqlx::FromRow)]
+pub struct ECertFactsRow {
+    campaign: i64,
+    patient: i64,
+    name: String,
+    phone: String,
+    email: Option<String>,
+    code: String,
+    face_value_kopecks: i64,
+    valid_until: String,
+    store_name: String,
+    send: i64,
+}
+
+pub struct ECertFacts {
+    pub campaign: i64,
+    pub patient: i64,
+    pub name: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub code: String,
+    pub face_value_kopecks: i64,
+    pub valid_until: chrono::NaiveDate,
+    pub store_name: String,
+    /// The campaign sends e-certificates.
+    pub send: bool,
+}
+
+pub async fn e_cert_facts<'c>(
+    e: impl AnyExecutor<'c>,
+    handout: i64,
+) -> Result<Option<ECertFacts>, DomainError> {
+    let r: Option<ECertFactsRow> = sqlx::query_as(
+        "SELECT h.campaign_id AS campaign, p.id AS patient, h.participant_name AS name, p.phone,
+                COALESCE(h.participant_email, p.email) AS email, c.code, k.face_value_kopecks, k.valid_until,
+                s.name AS store_name, k.send_e_certificates AS send
+         FROM handouts h
+         JOIN certificates c ON c.id = h.certificate_id
+         JOIN campaigns k ON k.id = h.campaign_id
+         JOIN patients p ON p.id = h.patient_id
+         JOIN stores s ON s.id = h.store_id
+         WHERE h.id = $1 AND p.consent_withdrawn_at IS NULL AND p.anonymised_at IS NULL",
+    )
+    .bind(handout)
+    .fetch_optional(e)
+    .await
+    .map_err(internal)?;
+    let Some(r) = r else {
+        return Ok(None);
+    };
+    Ok(Some(ECertFacts {
+        campaign: r.campaign,
+        patient: r.patient,
+        name: r.name,
+        phone: r.phone,
+        email: r.email,
+        code: r.code,
+        face_value_kopecks: r.face_value_kopecks,
+        valid_until: super::stored_date(&r.valid_until)?,
+        store_name: r.store_name,
+        send: r.send != 0,
+    }))
 }

@@ -121,6 +121,7 @@ pub struct StoreFields<'a> {
     pub opening_hours: Option<&'a str>,
     pub admin_name: Option<&'a str>,
     pub admin_phone: Option<&'a str>,
+    pub admin_email: Option<&'a str>,
 }
 
 fn store_conflict(e: sqlx::Error) -> DomainError {
@@ -137,8 +138,9 @@ pub async fn insert_store<'c>(
     at: DateTime<Utc>,
 ) -> Result<StoreId, DomainError> {
     sqlx::query_scalar(
-        "INSERT INTO stores (partner_id, name, name_key, address, opening_hours, admin_name, admin_phone, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO stores (partner_id, name, name_key, address, opening_hours, admin_name, admin_phone, created_at,
+                             admin_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(s.partner_id)
     .bind(s.name)
@@ -148,6 +150,7 @@ pub async fn insert_store<'c>(
     .bind(s.admin_name)
     .bind(s.admin_phone)
     .bind(ts(at))
+    .bind(s.admin_email)
     .fetch_one(e)
     .await
     .map_err(store_conflict)
@@ -160,7 +163,8 @@ pub async fn update_store<'c>(
     s: &StoreFields<'_>,
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
-        "UPDATE stores SET name = $1, name_key = $2, address = $3, opening_hours = $4, admin_name = $5, admin_phone = $6 WHERE id = $7",
+        "UPDATE stores SET name = $1, name_key = $2, address = $3, opening_hours = $4, admin_name = $5, admin_phone = $6,
+                admin_email = $8 WHERE id = $7",
     )
     .bind(s.name)
     .bind(s.name_key)
@@ -169,6 +173,7 @@ pub async fn update_store<'c>(
     .bind(s.admin_name)
     .bind(s.admin_phone)
     .bind(id)
+    .bind(s.admin_email)
     .execute(e)
     .await
     .map_err(store_conflict)?;
@@ -185,6 +190,7 @@ struct StoreRow {
     opening_hours: Option<String>,
     admin_name: Option<String>,
     admin_phone: Option<String>,
+    admin_email: Option<String>,
 }
 
 impl From<StoreRow> for Store {
@@ -198,13 +204,14 @@ impl From<StoreRow> for Store {
             opening_hours: r.opening_hours,
             admin_name: r.admin_name,
             admin_phone: r.admin_phone,
+            admin_email: r.admin_email,
         }
     }
 }
 
 const STORE_SELECT: &str =
     "SELECT s.id, s.partner_id, p.name AS partner_name, s.name, s.address, s.opening_hours,
-    s.admin_name, s.admin_phone FROM stores s JOIN partners p ON p.id = s.partner_id";
+    s.admin_name, s.admin_phone, s.admin_email FROM stores s JOIN partners p ON p.id = s.partner_id";
 
 /// Stores in partner and name order, optionally of one partner and/or only one store.
 pub async fn stores<'c>(

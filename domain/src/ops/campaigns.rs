@@ -29,6 +29,8 @@ pub struct ValidCampaign {
     pub partner_ids: Vec<PartnerId>,
     pub min_days_cover: i64,
     pub attribution_days: i64,
+    pub self_registration: Option<bool>,
+    pub send_e_certificates: Option<bool>,
 }
 
 impl ValidCampaign {
@@ -43,6 +45,8 @@ impl ValidCampaign {
             status: self.status,
             min_days_cover: self.min_days_cover,
             attribution_days: self.attribution_days,
+            self_registration: self.self_registration,
+            send_e_certificates: self.send_e_certificates,
         }
     }
     fn terms(&self) -> crate::lifecycle::CampaignTerms {
@@ -144,6 +148,8 @@ impl CampaignInput {
                 partner_ids,
                 min_days_cover,
                 attribution_days,
+                self_registration: self.self_registration,
+                send_e_certificates: self.send_e_certificates,
             }),
             _ => Err(DomainError::Internal),
         }

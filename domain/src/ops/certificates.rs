@@ -593,6 +593,7 @@ pub async fn public_view(
         clinic_phone: settings.phone,
         qr_svg: super::people::qr_svg(&url),
         url,
+        awaits_sms_code: super::e_certificates::awaits_code(db, &code).await?,
     })
 }
 

@@ -186,13 +186,16 @@ async fn by_key(
 
 /// Records a hand-out by store staff (their store) or the marketer (the certificate's store).
 /// An upload from the offline queue that is refused is kept as a conflict for the marketer.
+/// When the campaign sends e-certificates, the participant's SMS/e-mail is queued with it
+/// (its link on the clinic's public address, or `public_url`).
 pub async fn hand_out(
     db: &Db,
     actor: &Actor,
     input: &HandoutInput,
+    public_url: &str,
 ) -> Result<Handout, DomainError> {
     actor.may(Op::HandOut)?;
-    let result = record(db, actor, input).await;
+    let result = record(db, actor, input, public_url).await;
     if let Err(e) = &result
         && input.offline
         && worth_keeping(input)
@@ -287,7 +290,12 @@ async fn keep_conflict(
     w.commit().await
 }
 
-async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout, DomainError> {
+async fn record(
+    db: &Db,
+    actor: &Actor,
+    input: &HandoutInput,
+    public_url: &str,
+) -> Result<Handout, DomainError> {
     let v = validate(input, db.now())?;
     if let Some(h) = by_key(db, actor, &v.key, &v.code).await? {
         return Ok(h);
@@ -323,6 +331,8 @@ async fn record(db: &Db, actor: &Actor, input: &HandoutInput) -> Result<Handout,
         }
         Err(e) => return Err(e),
     };
+    // The participant stood at the counter: their phone needs no code.
+    super::e_certificates::queue_in(&mut w, public_url, id, false).await?;
     w.commit().await?;
     let row = db::handouts::by_id(&db.pool, id)
         .await?
@@ -804,6 +814,8 @@ pub async fn self_register(
         serde_json::json!({"handout_id": handout_id, "store_id": store}),
     )
     .await?;
+    let confirm_by_sms =
+        super::e_certificates::queue_in(&mut w, server_public_url, handout_id, true).await?;
     w.commit().await?;
     let settings = super::settings::get(db).await?;
     let base = super::settings::qr_base_url(db, server_public_url).await?;
@@ -817,5 +829,6 @@ pub async fn self_register(
         store_name: info.store_name,
         clinic_name: settings.name,
         clinic_phone: settings.phone,
+        confirm_by_sms,
     })
 }

@@ -13,9 +13,15 @@
 //! Every moment comes from the clinic clock (`db.clock`): the sending window (no SMS at night)
 //! is in the clinic's time zone, the reminder's day is the clinic's date.
 
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDate, Timelike};
+use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::auth::Actor;
 use crate::db::{self, Db};
@@ -23,9 +29,10 @@ use crate::error::{DomainError, ErrorCode};
 use crate::format;
 use crate::ids::CampaignId;
 use crate::messages::{
-    Channel, HttpMethod, MAX_ATTEMPTS, MAX_LIST, MessageSettings, MessageSettingsInput,
+    Channel, EmailMode, HttpMethod, MAX_ATTEMPTS, MAX_LIST, MessageSettings, MessageSettingsInput,
     MessageStatus, MessageView, Outbox, OutboxCounts, Purpose, ReminderFacts, SmsMode,
-    fill_gateway, in_window, json_escaped, render, url_encoded,
+    SmtpSecurity, address_of, fill_gateway, in_window, json_escaped, masked_email, render,
+    url_encoded,
 };
 use crate::policy::Op;
 use crate::types::Phone;
@@ -42,7 +49,16 @@ pub const LEASE_MARGIN_SECONDS: i64 = 30;
 /// How messages go out (the secret is never returned).
 pub async fn settings(db: &Db, actor: &Actor) -> Result<MessageSettings, DomainError> {
     actor.may(Op::ManageSettings)?;
-    Ok(db::messages::settings(&db.pool).await?.0)
+    let s = db::messages::settings(&db.pool).await?.0;
+    with_clinic(db, s).await
+}
+
+/// Adds the clinic's name and phone (a reminder's `{clinic}` and `{phone}`).
+async fn with_clinic(db: &Db, mut s: MessageSettings) -> Result<MessageSettings, DomainError> {
+    let clinic = db::settings::get(&db.pool).await?;
+    s.clinic_name = clinic.name;
+    s.clinic_phone = format::phone(&clinic.phone);
+    Ok(s)
 }
 
 pub async fn save_settings(
@@ -53,32 +69,74 @@ pub async fn save_settings(
     actor.may(Op::ManageSettings)?;
     let v = input.parse()?;
     let mut w = db.write(actor).await?;
-    db::messages::save_settings(&mut *w.tx, &v.settings, v.secret.as_deref(), w.at).await?;
-    // The audit log records what changed, never the secret itself.
+    db::messages::save_settings(
+        &mut *w.tx,
+        &v.settings,
+        v.secret.as_deref(),
+        v.smtp_password.as_deref(),
+        w.at,
+    )
+    .await?;
+    // The audit log records what changed, never the secrets themselves.
     let mut details = serde_json::to_value(&v.settings).unwrap_or_default();
     details["secret_changed"] = serde_json::Value::Bool(v.secret.is_some());
+    details["smtp_password_changed"] = serde_json::Value::Bool(v.smtp_password.is_some());
     w.audit("update", "message_settings", Some(1), details)
         .await?;
     let (saved, _) = db::messages::settings(&mut *w.tx).await?;
     w.commit().await?;
-    Ok(saved)
+    with_clinic(db, saved).await
 }
 
 // ---------- the outbox ----------
 
-/// A provider's answer may echo the phone: the list shows it masked there too.
-fn scrub(text: Option<String>, phone: &str) -> Option<String> {
-    let digits = phone.trim_start_matches('+');
+/// A recipient as lists show it: the phone or the address mostly hidden.
+fn masked(channel: Channel, recipient: &str) -> String {
+    match channel {
+        _ if recipient.is_empty() => "—".into(),
+        Channel::Sms => format::masked_phone(recipient),
+        Channel::Email => masked_email(recipient),
+    }
+}
+
+/// A provider's answer may echo the phone or the address: the list shows it masked there too.
+fn scrub(text: Option<String>, channel: Channel, recipient: &str) -> Option<String> {
+    let shown = match channel {
+        Channel::Sms => recipient.trim_start_matches('+'),
+        Channel::Email => recipient,
+    };
     match text {
-        Some(t) if digits.len() >= 4 => Some(t.replace(digits, &format::masked_phone(phone))),
+        Some(t) if shown.len() >= 4 => Some(t.replace(shown, &masked(channel, recipient))),
         other => other,
+    }
+}
+
+/// A phone's confirmation code is the participant's alone: lists show it hidden.
+fn without_sms_code(text: String) -> String {
+    const MARK: &str = "Код подтверждения: ";
+    match text.find(MARK) {
+        Some(i) => {
+            let start = i + MARK.len();
+            let digits = text[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            format!(
+                "{}{}{}",
+                &text[..start],
+                "•".repeat(digits),
+                &text[start + digits..]
+            )
+        }
+        None => text,
     }
 }
 
 fn view_of(db: &Db, r: db::messages::MessageRow) -> MessageView {
     let local = |t: &str| db::parse_ts(t).map(|t| db.clock.local_text(t));
-    let provider_id = scrub(r.provider_id, &r.recipient);
-    let reason = scrub(r.reason, &r.recipient);
+    let channel = Channel::parse("channel", &r.channel).unwrap_or(Channel::Sms);
+    let provider_id = scrub(r.provider_id, channel, &r.recipient);
+    let reason = scrub(r.reason, channel, &r.recipient);
     MessageView {
         provider_id,
         reason,
@@ -88,13 +146,10 @@ fn view_of(db: &Db, r: db::messages::MessageRow) -> MessageView {
         campaign_id: r.campaign_id,
         campaign_name: r.campaign_name,
         purpose: r.purpose,
-        channel: Channel::parse("channel", &r.channel).unwrap_or(Channel::Sms),
-        recipient: if r.recipient.is_empty() {
-            "—".into()
-        } else {
-            format::masked_phone(&r.recipient)
-        },
-        text: r.body,
+        channel,
+        recipient: masked(channel, &r.recipient),
+        subject: r.subject,
+        text: without_sms_code(r.body),
         status: MessageStatus::parse("status", &r.status).unwrap_or(MessageStatus::Unknown),
         attempts: r.attempts,
         next_attempt_at: r.next_attempt_at,
@@ -137,11 +192,12 @@ pub async fn outbox(
             Err(_) => {}
         }
     }
-    let sms_off = db::messages::settings(&db.pool).await?.0.sms_mode == SmsMode::Off;
+    let (s, _) = db::messages::settings(&db.pool).await?;
     Ok(Outbox {
         counts,
         messages: rows.into_iter().map(|r| view_of(db, r)).collect(),
-        sms_off,
+        sms_off: s.sms_mode == SmsMode::Off,
+        email_off: s.email_mode == EmailMode::Off,
     })
 }
 
@@ -170,15 +226,37 @@ pub async fn resend(db: &Db, actor: &Actor, id: i64) -> Result<MessageView, Doma
         .ok_or(DomainError::Refused(ErrorCode::NotFound))
 }
 
-/// Queues a test SMS to `phone` (setting up a gateway): the settings' channel must be on.
-pub async fn send_test(db: &Db, actor: &Actor, phone: &str) -> Result<MessageView, DomainError> {
+/// Queues a test message, to try a channel: an SMS to a phone, or an e-mail to an address
+/// (`to` with an `@`). The channel must be on.
+pub async fn send_test(db: &Db, actor: &Actor, to: &str) -> Result<MessageView, DomainError> {
     actor.may(Op::ManageSettings)?;
-    let phone = Phone::parse("phone", phone).map_err(|e| DomainError::Invalid(vec![e]))?;
-    if db::messages::settings(&db.pool).await?.0.sms_mode == SmsMode::Off {
-        return Err(DomainError::field("sms_mode", ErrorCode::InvalidChoice));
-    }
+    let (s, _) = db::messages::settings(&db.pool).await?;
     let clinic = db::settings::get(&db.pool).await?;
-    let text = format!("{}: проверка SMS", clinic.name);
+    let (channel, recipient, subject, text) = if to.contains('@') {
+        let email =
+            crate::types::Email::parse("email", to).map_err(|e| DomainError::Invalid(vec![e]))?;
+        if s.email_mode == EmailMode::Off {
+            return Err(DomainError::field("email_mode", ErrorCode::InvalidChoice));
+        }
+        let subject = format!("{}: проверка эл. почты", clinic.name);
+        let text = format!(
+            "Это проверочное письмо Сарафана: эл. почта клиники «{}» настроена.\n\nThis is a test message from Sarafan.",
+            clinic.name
+        );
+        (
+            Channel::Email,
+            email.as_str().to_owned(),
+            Some(subject),
+            text,
+        )
+    } else {
+        let phone = Phone::parse("phone", to).map_err(|e| DomainError::Invalid(vec![e]))?;
+        if s.sms_mode == SmsMode::Off {
+            return Err(DomainError::field("sms_mode", ErrorCode::InvalidChoice));
+        }
+        let text = format!("{}: проверка SMS", clinic.name);
+        (Channel::Sms, phone.as_str().to_owned(), None, text)
+    };
     let key = format!("{}:{}", Purpose::Test.as_str(), crate::auth::new_secret());
     let mut w = db.write(actor).await?;
     let m = db::messages::NewMessage {
@@ -186,15 +264,21 @@ pub async fn send_test(db: &Db, actor: &Actor, phone: &str) -> Result<MessageVie
         patient_id: None,
         purpose: Purpose::Test.as_str(),
         dedup_key: &key,
-        channel: Channel::Sms.as_str(),
-        recipient: phone.as_str(),
+        channel: channel.as_str(),
+        recipient: &recipient,
+        subject: subject.as_deref(),
         body: &text,
     };
     let id = db::messages::enqueue(&mut *w.tx, &m, w.at)
         .await?
         .ok_or(DomainError::Internal)?;
-    w.audit("send_test", "message", Some(id), serde_json::json!({}))
-        .await?;
+    w.audit(
+        "send_test",
+        "message",
+        Some(id),
+        serde_json::json!({ "channel": channel.as_str() }),
+    )
+    .await?;
     let row = db::messages::one(&mut *w.tx, id).await?;
     w.commit().await?;
     row.map(|r| view_of(db, r))
@@ -257,6 +341,7 @@ pub async fn queue_reminders(db: &Db) -> Result<usize, DomainError> {
                 dedup_key: &key,
                 channel: Channel::Sms.as_str(),
                 recipient: &h.phone,
+                subject: None,
                 body: &text,
             };
             if db::messages::enqueue(&mut *w.tx, &m, w.at).await?.is_some() {
@@ -397,10 +482,89 @@ pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds((30 * 2i64.pow(exp)).min(3600))
 }
 
+/// How long an SMTP server may take to answer one step.
+pub const SMTP_TIMEOUT_SECONDS: u64 = 30;
+
+/// The SMTP connection the settings describe (one per tick, reused for its e-mails).
+pub fn smtp_transport(
+    s: &MessageSettings,
+    password: &str,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let host = s.smtp_host.trim();
+    let builder = match s.smtp_security {
+        SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+        SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+            .map_err(|e| format!("smtp: {e}"))?,
+        SmtpSecurity::Tls => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| format!("smtp: {e}"))?
+        }
+    };
+    let mut builder = builder
+        .port(u16::try_from(s.smtp_port).unwrap_or(587))
+        .timeout(Some(StdDuration::from_secs(SMTP_TIMEOUT_SECONDS)));
+    if !s.smtp_user.trim().is_empty() {
+        builder = builder.credentials(Credentials::new(
+            s.smtp_user.trim().to_owned(),
+            password.to_owned(),
+        ));
+    }
+    Ok(builder.build())
+}
+
+/// The sender: `Name <address>` as set, or the clinic's name with a bare address.
+fn sender(from: &str, clinic: &str) -> Result<Mailbox, String> {
+    let address: Address = address_of(from)
+        .parse()
+        .map_err(|e| format!("email_from: {e}"))?;
+    let name = from
+        .trim()
+        .rsplit_once('<')
+        .map(|(n, _)| n.trim().trim_matches('"').trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| clinic.to_owned());
+    Ok(Mailbox::new(Some(name), address))
+}
+
+/// Sends one plain-text e-mail through an SMTP server. A permanent refusal (5xx) fails it, a
+/// transient one (4xx, no connection) is retried, a timeout leaves it unknown.
+pub async fn send_email(
+    mailer: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &Mailbox,
+    to: &str,
+    subject: &str,
+    text: &str,
+) -> Answer {
+    let to: Mailbox = match to.parse() {
+        Ok(m) => m,
+        Err(e) => return Answer::Refused(format!("to: {e}")),
+    };
+    let message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(text.to_owned());
+    let message = match message {
+        Ok(m) => m,
+        Err(e) => return Answer::Refused(format!("message: {e}")),
+    };
+    match mailer.send(message).await {
+        Ok(r) => Answer::Accepted(excerpt(&format!(
+            "{} {}",
+            r.code(),
+            r.message().collect::<Vec<_>>().join(" ")
+        ))),
+        Err(e) if e.is_permanent() => Answer::Refused(excerpt(&e.to_string())),
+        Err(e) if e.is_timeout() => Answer::Unknown("timeout".into()),
+        Err(e) => Answer::Retry(excerpt(&e.to_string())),
+    }
+}
+
 /// What one tick of a worker did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tick {
     pub reminders_queued: usize,
+    pub weekly_queued: usize,
     pub leases_expired: u64,
     pub sent: usize,
     pub retried: usize,
@@ -414,6 +578,9 @@ pub struct Worker {
     pub db: Db,
     pub owner: String,
     client: reqwest::Client,
+    /// The weekly messages this instance has already queued (so a tick every few seconds
+    /// does not compute the standings again); other instances rely on the keys.
+    weekly_done: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Worker {
@@ -426,6 +593,7 @@ impl Worker {
             db,
             owner: owner.into(),
             client,
+            weekly_done: Arc::default(),
         }
     }
 
@@ -452,22 +620,54 @@ impl Worker {
         }
     }
 
-    /// Turns expired leases `unknown`, queues due reminders, delivers what is due.
+    /// Turns expired leases `unknown`, queues due reminders and weekly messages, delivers what
+    /// is due.
     pub async fn tick(&self) -> Result<Tick, DomainError> {
         let mut t = Tick {
             reminders_queued: queue_reminders(&self.db).await?,
+            weekly_queued: super::weekly::queue(&self.db, &self.weekly_done).await?,
             ..Tick::default()
         };
-        let (s, secret) = db::messages::settings(&self.db.pool).await?;
+        let (s, secrets) = db::messages::settings(&self.db.pool).await?;
         let leased = self.lease(&s, &mut t).await?;
+        let mut mailer = None;
+        let clinic = if leased.iter().any(|m| m.channel == Channel::Email.as_str()) {
+            db::settings::get(&self.db.pool).await?.name
+        } else {
+            String::new()
+        };
         for m in leased {
-            let answer = match s.sms_mode {
-                SmsMode::Log => {
-                    tracing::info!(to = %format::masked_phone(&m.recipient), text = %m.body, "SMS (log only)");
-                    Answer::Accepted("log".into())
+            let answer = if m.channel == Channel::Email.as_str() {
+                match s.email_mode {
+                    EmailMode::Log => {
+                        tracing::info!(to = %masked_email(&m.recipient), subject = ?m.subject, text = %m.body, "e-mail (log only)");
+                        Answer::Accepted("log".into())
+                    }
+                    EmailMode::Smtp => {
+                        let transport = mailer
+                            .get_or_insert_with(|| smtp_transport(&s, &secrets.smtp_password));
+                        match (&*transport, sender(&s.email_from, &clinic)) {
+                            (Ok(transport), Ok(from)) => {
+                                let subject = m.subject.as_deref().unwrap_or_default();
+                                send_email(transport, &from, &m.recipient, subject, &m.body).await
+                            }
+                            (Err(e), _) => Answer::Retry(e.clone()),
+                            (_, Err(e)) => Answer::Retry(e),
+                        }
+                    }
+                    EmailMode::Off => continue,
                 }
-                SmsMode::Http => send_http(&self.client, &s, &secret, &m.recipient, &m.body).await,
-                SmsMode::Off => continue,
+            } else {
+                match s.sms_mode {
+                    SmsMode::Log => {
+                        tracing::info!(to = %format::masked_phone(&m.recipient), text = %m.body, "SMS (log only)");
+                        Answer::Accepted("log".into())
+                    }
+                    SmsMode::Http => {
+                        send_http(&self.client, &s, &secrets.sms, &m.recipient, &m.body).await
+                    }
+                    SmsMode::Off => continue,
+                }
             };
             self.record(&m, &answer).await?;
             match answer {
@@ -480,8 +680,8 @@ impl Worker {
         Ok(t)
     }
 
-    /// Expires old leases and leases what may go now: inside the sending window, within the
-    /// per-minute limit. One transaction, taken in turn by every instance.
+    /// Expires old leases and leases what may go now: SMS inside the sending window, each
+    /// channel within its per-minute limit. One transaction, taken in turn by every instance.
     pub async fn lease(
         &self,
         s: &MessageSettings,
@@ -496,28 +696,39 @@ impl Worker {
         let local = db.clock.local(now);
         let minute = i64::from(local.hour() * 60 + local.minute());
         let mut leased = Vec::new();
-        if s.sms_mode != SmsMode::Off && in_window(s, minute) {
+        let sms = (s.sms_mode != SmsMode::Off && in_window(s, minute)).then_some((
+            Channel::Sms,
+            s.sms_per_minute,
+            Duration::milliseconds(s.timeout_ms),
+        ));
+        let email = (s.email_mode != EmailMode::Off).then_some((
+            Channel::Email,
+            s.emails_per_minute,
+            // Connecting, greeting, authenticating and the message: a few SMTP steps.
+            Duration::seconds(4 * SMTP_TIMEOUT_SECONDS as i64),
+        ));
+        for (channel, per_minute, timeout) in [sms, email].into_iter().flatten() {
             let used = db::messages::leased_since(
                 &mut *w.tx,
-                Channel::Sms.as_str(),
+                channel.as_str(),
                 now - Duration::seconds(60),
             )
             .await?;
-            let room = (s.sms_per_minute - used).min(BATCH);
+            let room = (per_minute - used).min(BATCH);
             if room > 0 {
-                let until = now
-                    + Duration::milliseconds(s.timeout_ms)
-                    + Duration::seconds(LEASE_MARGIN_SECONDS);
-                leased = db::messages::lease(
-                    &mut *w.tx,
-                    db.engine,
-                    &self.owner,
-                    Channel::Sms.as_str(),
-                    now,
-                    until,
-                    room,
-                )
-                .await?;
+                let until = now + timeout + Duration::seconds(LEASE_MARGIN_SECONDS);
+                leased.extend(
+                    db::messages::lease(
+                        &mut *w.tx,
+                        db.engine,
+                        &self.owner,
+                        channel.as_str(),
+                        now,
+                        until,
+                        room,
+                    )
+                    .await?,
+                );
             }
         }
         w.commit().await?;

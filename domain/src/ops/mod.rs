@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod certificates;
 pub mod checkin;
 pub mod checklist;
+pub mod e_certificates;
 pub mod exports;
 pub mod handouts;
 pub mod imports;
@@ -21,6 +22,7 @@ pub mod results;
 pub mod settings;
 pub mod shopper;
 pub mod stock;
+pub mod weekly;
 
 use crate::auth::Actor;
 use crate::db::{self, Db};

@@ -19,7 +19,7 @@ use crate::types::{CostCategory, Money};
 pub const MAX_NOTE: usize = 500;
 
 /// Reads everything the computation needs (no policy check: callers check).
-async fn load(db: &Db, c: &Campaign) -> Result<Input, DomainError> {
+pub(crate) async fn load(db: &Db, c: &Campaign) -> Result<Input, DomainError> {
     let id = CampaignId(c.id);
     let today = db.clock.today();
     let through = today.min(c.valid_until).max(c.start_date);

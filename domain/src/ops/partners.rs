@@ -126,6 +126,7 @@ struct ValidStore {
     opening_hours: Option<String>,
     admin_name: Option<String>,
     admin_phone: Option<String>,
+    admin_email: Option<String>,
 }
 
 impl StoreInput {
@@ -136,14 +137,26 @@ impl StoreInput {
         let opening_hours = c.take(optional_text("opening_hours", &self.opening_hours, 200));
         let admin_name = c.take(optional_text("admin_name", &self.admin_name, 200));
         let admin_phone = c.take(Phone::parse_optional("admin_phone", &self.admin_phone));
+        let admin_email = c.take(crate::types::Email::parse_optional(
+            "admin_email",
+            &self.admin_email,
+        ));
         c.finish()?;
-        match (name, address, opening_hours, admin_name, admin_phone) {
+        match (
+            name,
+            address,
+            opening_hours,
+            admin_name,
+            admin_phone,
+            admin_email,
+        ) {
             (
                 Some(name),
                 Some(address),
                 Some(opening_hours),
                 Some(admin_name),
                 Some(admin_phone),
+                Some(admin_email),
             ) => Ok(ValidStore {
                 name_key: name_key(&name),
                 name,
@@ -151,6 +164,7 @@ impl StoreInput {
                 opening_hours,
                 admin_name,
                 admin_phone: admin_phone.map(Phone::into_string),
+                admin_email: admin_email.map(|e| e.as_str().to_owned()),
             }),
             _ => Err(DomainError::Internal),
         }
@@ -167,6 +181,7 @@ impl ValidStore {
             opening_hours: self.opening_hours.as_deref(),
             admin_name: self.admin_name.as_deref(),
             admin_phone: self.admin_phone.as_deref(),
+            admin_email: self.admin_email.as_deref(),
         }
     }
 }

@@ -35,7 +35,7 @@ async fn hand_out(
     b: Result<Json<HandoutInput>, JsonRejection>,
 ) -> ApiResult<(StatusCode, Json<Handout>)> {
     let input = body(c.lang, b)?;
-    c.wrap(ops::handouts::hand_out(&st.db, &c.actor, &input).await)
+    c.wrap(ops::handouts::hand_out(&st.db, &c.actor, &input, &st.public_url).await)
         .map(|h| {
             let replayed = h.replayed;
             created_or_replayed(h, replayed)

@@ -26,14 +26,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TestSms {
-    /// The phone to send the test to (normalised to +7…).
+    /// The phone to send a test SMS to (normalised to +7…).
+    #[serde(default)]
     pub phone: String,
+    /// Or the address to send a test e-mail to.
+    #[serde(default)]
+    pub email: String,
 }
 
 #[utoipa::path(post, path = "/message-settings/test", tag = "messages", request_body = TestSms,
-    description = "Queues a test SMS (\"<clinic>: проверка SMS\") to a phone, to try the gateway; the worker sends it \
-        within seconds, inside the sending window, and the outbox shows the provider's answer. Refused (422, field \
-        `sms_mode`) while SMS are off.",
+    description = "Queues a test SMS (\"<clinic>: проверка SMS\") to `phone`, or a test e-mail to `email`, to try a \
+        channel; the worker sends it within seconds (SMS inside the sending window), and the outbox shows the \
+        provider's or the SMTP server's answer. Refused (422, field `sms_mode` or `email_mode`) while the channel is off.",
     responses((status = 201, body = MessageView), (status = 422, body = ErrorBody)))]
 async fn test_sms(
     State(st): State<AppState>,
@@ -41,7 +45,12 @@ async fn test_sms(
     b: Result<Json<TestSms>, JsonRejection>,
 ) -> ApiResult<(axum::http::StatusCode, Json<MessageView>)> {
     let input = body(c.lang, b)?;
-    c.wrap(ops::messages::send_test(&st.db, &c.actor, &input.phone).await)
+    let to = if input.email.trim().is_empty() {
+        &input.phone
+    } else {
+        &input.email
+    };
+    c.wrap(ops::messages::send_test(&st.db, &c.actor, to).await)
         .map(super::created)
 }
 
@@ -98,7 +107,10 @@ async fn resend_message(
     description = "How SMS go out: `off`, `log` (written to the server log and marked sent: trials, demos) or `http` \
         (a gateway: URL template, method, body, an optional header, the text of a successful answer, the timeout); the \
         sending window at the clinic (minutes after midnight), the per-minute limit, the expiry reminder's days and \
-        text. The secret is never returned: `secret_set` says whether one is stored.",
+        text. E-mail: `email_mode` `off`, `log` or `smtp` (host, port, `smtp_security` `none`/`starttls`/`tls`, user, \
+        sender, per-minute limit). `weekly_standings` (each partner employee's week by SMS on Monday, each store's \
+        standings to its administrator's e-mail) and `weekly_digest` (the marketer's week by e-mail). No secret is \
+        ever returned: `secret_set` and `smtp_password_set` say whether one is stored.",
     responses((status = 200, body = MessageSettings), (status = 403, body = ErrorBody)))]
 async fn get_settings(State(st): State<AppState>, c: Caller) -> ApiResult<Json<MessageSettings>> {
     c.wrap(ops::messages::settings(&st.db, &c.actor).await)
@@ -109,8 +121,9 @@ async fn get_settings(State(st): State<AppState>, c: Caller) -> ApiResult<Json<M
     description = "Sets how SMS go out. Templates may use `{phone}` (+7…), `{phone_digits}` (7…), `{text}` and \
         `{secret}` (URL-encoded in the URL and a form body, JSON-escaped in a body starting with `{`); the reminder's \
         text `{clinic}`, `{value}`, `{date}`, `{phone}`, `{code}`. `send_from`/`send_to` as `HH:MM`. An empty \
-        `secret` keeps the stored one; `clear_secret` removes it. Limits: URL 1 000 characters, body 2 000, header \
-        500, pattern 200, text 600.",
+        `secret` keeps the stored one; `clear_secret` removes it (the same for `smtp_password` and \
+        `clear_smtp_password`). `email_from` as `Name <address>` or a bare address. Limits: URL 1 000 characters, \
+        body 2 000, header 500, pattern 200, text 600, host and user 255, sender 300.",
     responses((status = 200, body = MessageSettings), (status = 422, body = ErrorBody)))]
 async fn put_settings(
     State(st): State<AppState>,
