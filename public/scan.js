@@ -80,7 +80,7 @@
     }
     if (!ourDecoder) {
       ourDecoder = import('/pkg/scanner.js').then(async function (m) {
-        await m.default();
+        await m.default({ module_or_path: '/pkg/scanner_bg.wasm' });
         return m;
       });
       ourDecoder.catch(function () { ourDecoder = null; });
