@@ -6,7 +6,10 @@
  *   private stays on a phone. Fallback is /offline.html.
  * - A navigation the server answers with a redirect (to the sign-in page: the session ended,
  *   here or elsewhere) drops every kept page.
- * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first.
+ * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first, and kept once fetched.
+ *   The camera's QR decoder (/pkg/scanner.js, /pkg/scanner_bg.wasm) is deliberately not in
+ *   SHELL: a phone fetches it the first time a camera opens (most never need it: their browser
+ *   has BarcodeDetector), and from then on it comes from here, offline too.
  * - Never touches non-GET, cross-origin or /api/ requests.
  * - A page may post {type: 'keep-page', path} to have itself kept for offline use.
  *

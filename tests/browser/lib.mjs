@@ -1,6 +1,6 @@
 // Shared helpers for the browser tests: a real `sarafan` server on a fresh database and
 // Debian's headless Chromium driven by playwright-core (never a downloaded browser).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -73,8 +73,9 @@ export async function startServer({ demo = false } = {}) {
   };
 }
 
-/** A fresh Chromium profile; `errors` collects console errors and uncaught page errors. */
-export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow', phoneClock = false, javaScript = true } = {}) {
+/** A fresh Chromium profile; `errors` collects console errors and uncaught page errors.
+ * `args`: more Chromium switches (e.g. a fake camera, see `cameraFilming`). */
+export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', serviceWorkers = 'allow', phoneClock = false, javaScript = true, args = [] } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sarafan-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -82,6 +83,7 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', service
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...args,
     ],
     viewport,
     locale,
@@ -124,4 +126,42 @@ export async function screenshot(page, name) {
   const dir = path.join(root, 'target/browser-screenshots');
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Chromium switches for a fake camera that films the first page of `pdf`, as if the page
+ * were held before it: the page is rendered grey by pdftoppm (poppler-utils), fitted into a
+ * 640×480 frame on white (`zoom` > 1: closer, the frame centred on `at`, fractions of the
+ * page's width and height from its top left) and written as a one-frame Y4M video, which
+ * Chromium plays in a loop. Permission prompts are answered yes. */
+export function cameraFilming(pdf, { zoom = 1, at = [0.5, 0.5] } = {}) {
+  const W = 640;
+  const H = 480;
+  const base = pdf.replace(/\.pdf$/, '');
+  execFileSync('pdftoppm', ['-gray', '-f', '1', '-l', '1', '-singlefile', '-scale-to', String(Math.round(H * zoom)), pdf, base]);
+  // A binary PGM: "P5", width, height, maximum value, one whitespace, then a byte a pixel.
+  const pgm = fs.readFileSync(`${base}.pgm`);
+  const header = pgm.toString('latin1', 0, 64).match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  if (!header) throw new Error(`pdftoppm wrote no PGM for ${pdf}`);
+  const [head, w, h] = [header[0].length, Number(header[1]), Number(header[2])];
+  const luma = Buffer.alloc(W * H, 235); // white paper under room light
+  const left = Math.floor(W / 2 - w * at[0]);
+  const top = Math.floor(H / 2 - h * at[1]);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const sx = x - left;
+      const sy = y - top;
+      if (sx >= 0 && sx < w && sy >= 0 && sy < h) luma[y * W + x] = pgm[head + sy * w + sx];
+    }
+  }
+  // Y4M (4:2:0): the grey page is the luma plane; both chroma planes are neutral.
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  const video = `${base}.y4m`;
+  fs.writeFileSync(video, Buffer.concat([
+    Buffer.from(`YUV4MPEG2 W${W} H${H} F15:1 Ip A1:1 C420jpeg\nFRAME\n`, 'latin1'), luma, chroma,
+  ]));
+  fs.rmSync(`${base}.pgm`, { force: true });
+  return [
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`,
+  ];
 }

@@ -12,7 +12,9 @@
 //!
 //! Output layout (what Leptos' `HydrationScripts` and the server expect):
 //! `target/site/pkg/sarafan.js`, `target/site/pkg/sarafan_bg.wasm`,
-//! `target/site/pkg/sarafan.css`, plus everything from `public/` in `target/site/`.
+//! `target/site/pkg/sarafan.css`, plus everything from `public/` in `target/site/`, and the
+//! camera's QR decoder `target/site/pkg/scanner.js` + `scanner_bg.wasm` (the `scanner` crate,
+//! fetched by `public/scan.js` only when a camera opens).
 
 use std::ffi::OsString;
 use std::fs;
@@ -42,6 +44,7 @@ commands:
 const WATCHED: &[&str] = &[
     "app/src",
     "domain/src",
+    "scanner/src",
     "server/src",
     "style",
     "public",
@@ -299,6 +302,8 @@ impl Workspace {
                 .with_context(|| format!("wasm-bindgen failed on {}", input.display()))
         })?;
 
+        step("scanner (wasm)", || self.build_scanner(&pkg))?;
+
         if mode == Mode::Release {
             // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
             // bundle; without it the build goes on unoptimised.
@@ -335,15 +340,64 @@ impl Workspace {
             })?;
         }
 
+        let scanner = pkg.join("scanner_bg.wasm");
         println!(
-            "xtask: built in {:.1?}: {} ({}), {} ({}), {}",
+            "xtask: built in {:.1?}: {} ({}), {} ({}), {} ({}), {}",
             started.elapsed(),
             wasm.display(),
             size(&wasm),
             js.display(),
             size(&js),
+            scanner.display(),
+            size(&scanner),
             self.server_binary(mode).display(),
         );
+        Ok(())
+    }
+
+    /// The camera's QR decoder (`scanner/`): a .wasm of its own that `public/scan.js` fetches
+    /// only when a camera opens, where the browser has no `BarcodeDetector`. Always built with
+    /// the size-optimised profile (it is small, and the tests should see what phones get);
+    /// bindgen and wasm-opt run into `target/scanner/` only when cargo produced a new .wasm, and
+    /// their output is copied into the site (which the app's step has just emptied).
+    fn build_scanner(&self, pkg: &Path) -> Result<()> {
+        let profile = Mode::Release;
+        self.cargo(&[
+            "build",
+            "-p",
+            "scanner",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            profile.wasm_profile(),
+        ])?;
+        let input = self
+            .target
+            .join("wasm32-unknown-unknown")
+            .join(profile.wasm_profile_dir())
+            .join("scanner.wasm");
+        let out = self.target.join("scanner");
+        let files = ["scanner.js", "scanner_bg.wasm"];
+        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+        let fresh = files.iter().all(
+            |f| matches!((modified(&input), modified(&out.join(f))), (Some(i), Some(o)) if o >= i),
+        );
+        if !fresh {
+            wasm_bindgen_cli_support::Bindgen::new()
+                .input_path(&input)
+                .web(true)?
+                .out_name("scanner")
+                .typescript(false)
+                .generate(&out)
+                .with_context(|| format!("wasm-bindgen failed on {}", input.display()))?;
+            self.wasm_opt(&out.join("scanner_bg.wasm"))?;
+        }
+        fs::create_dir_all(pkg).with_context(|| format!("cannot create {}", pkg.display()))?;
+        for f in files {
+            fs::copy(out.join(f), pkg.join(f))
+                .with_context(|| format!("cannot copy {f} into {}", pkg.display()))?;
+        }
         Ok(())
     }
 
@@ -358,7 +412,7 @@ impl Workspace {
                 self.cargo_env(
                     &[
                         "test", "-p", "domain", "-p", "print", "-p", "app", "-p", "server", "-p",
-                        "xtask",
+                        "xtask", "-p", "scanner",
                     ],
                     &[("SARAFAN_TEST_DATABASE", "sqlite")],
                 )
@@ -372,7 +426,7 @@ impl Workspace {
                 self.cargo_env(
                     &[
                         "test", "-p", "domain", "-p", "print", "-p", "app", "-p", "server", "-p",
-                        "xtask", "--test", "api",
+                        "xtask", "-p", "scanner", "--test", "api",
                     ],
                     &[("SARAFAN_TEST_DATABASE", "postgres")],
                 )
@@ -749,8 +803,8 @@ fn ensure_test_tools(browser: bool) -> Result<()> {
 }
 
 /// Names the service worker's caches after the bundle's content, so every build that changes
-/// the JS, WASM or CSS (or the page scripts in public/) makes phones fetch the new files (the
-/// names are not hashed).
+/// the JS, WASM or CSS (or the page scripts in public/, or the camera's decoder) makes phones
+/// fetch the new files (the names are not hashed).
 fn stamp_service_worker(site: &Path) -> Result<()> {
     let sw = site.join("sw.js");
     let Ok(text) = fs::read_to_string(&sw) else {
@@ -762,6 +816,8 @@ fn stamp_service_worker(site: &Path) -> Result<()> {
         "pkg/sarafan.js",
         "pkg/sarafan_bg.wasm",
         "pkg/sarafan.css",
+        "pkg/scanner.js",
+        "pkg/scanner_bg.wasm",
         "handout.js",
         "scan.js",
     ] {

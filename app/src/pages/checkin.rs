@@ -140,7 +140,7 @@ pub fn CheckinPanel() -> impl IntoView {
                     on:input=move |ev| typed.set(event_target_value(&ev))
                     aria-invalid=move || hint().is_some().then_some("true")/>
                 <button type="submit" class="btn btn-primary">{t(Msg::CheckButton)}</button>
-                <button type="button" class="btn" data-scan="scan-code">{t(Msg::ScanCamera)}</button>
+                <button type="button" class="btn" data-scan="scan-code" data-scan-submit="">{t(Msg::ScanCamera)}</button>
             </ActionForm>
             <p class="field-error" id="scan-hint" aria-live="polite">{hint}</p>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}

@@ -185,7 +185,7 @@ fn HandoutForm() -> impl IntoView {
                             spellcheck="false" placeholder="XXXX-XXXX-XXX" required=true
                             on:input=move |ev| typed.set(event_target_value(&ev))
                             aria-invalid=move || hint().is_some().then_some("true")/>
-                        <button type="button" class="btn" data-scan="h-code">{t(Msg::ScanCamera)}</button>
+                        <button type="button" class="btn" data-scan="h-code" data-scan-next="h-name">{t(Msg::ScanCamera)}</button>
                     </div>
                     <p class="field-error" id="h-code-hint" data-error-for="code">{hint}</p>
                 </div>
