@@ -18,6 +18,11 @@ ALTER TABLE message_settings ADD COLUMN weekly_digest BIGINT NOT NULL DEFAULT 1;
 -- An e-mail's subject (SMS have none).
 ALTER TABLE messages ADD COLUMN subject TEXT;
 
+-- When the worker began talking to the provider about a leased message. A lease that runs out
+-- before that point puts the message back in the queue (nothing was sent); after it, the
+-- message is `unknown` (the provider may have it).
+ALTER TABLE messages ADD COLUMN started_at TEXT;
+
 -- Where a store's administrator gets the store's weekly standings.
 ALTER TABLE stores ADD COLUMN admin_email TEXT;
 

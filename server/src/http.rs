@@ -314,13 +314,19 @@ async fn csp(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// Headers every answer carries: the camera only on the pages with a scanner, HSTS when served
-/// over HTTPS, and API answers (personal data) never stored by a cache.
+/// Headers every answer carries: the camera for our own pages but never the participants'
+/// public ones (a certificate, a poster's join page, a shopper's link) — any page of the app
+/// may navigate in place to one with a scanner (signing in lands on the staff home that way),
+/// and a document keeps the policy it was loaded with; HSTS when served over HTTPS; API answers
+/// (personal data) never stored by a cache.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    let scanner = matches!(path.as_str(), "/" | "/checkin" | "/handout");
+    let participants = ["/c/", "/join/", "/v/", "/api/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let scanner = !participants;
     h.insert(
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static(if scanner {

@@ -630,18 +630,29 @@ async fn writes_are_checked_against_the_public_url_not_the_host_header() {
 }
 
 #[tokio::test]
-async fn private_pages_are_not_cached_and_only_scanner_pages_may_use_the_camera() {
+async fn private_pages_are_not_cached_and_participants_pages_may_not_use_the_camera() {
     let app = spawn_app().await;
     let marketer = app.signed_in_marketer().await;
     let get = |path: &str| marketer.get(app.url(path)).send();
     let partners = get("/partners").await.expect("page");
     assert_eq!(partners.headers()["cache-control"], "private, no-cache");
+    // Any page of the app may navigate in place to check-in, keeping its own policy.
     assert!(
         partners.headers()["permissions-policy"]
             .to_str()
             .expect("policy")
-            .starts_with("camera=()")
+            .starts_with("camera=(self)")
     );
+    for public in ["/c/K7QDM2XFR9A", "/join/1/1", "/v/nothing"] {
+        let page = get(public).await.expect("page");
+        assert!(
+            page.headers()["permissions-policy"]
+                .to_str()
+                .expect("policy")
+                .starts_with("camera=()"),
+            "{public}"
+        );
+    }
     let checkin = get("/checkin").await.expect("page");
     assert!(
         checkin.headers()["permissions-policy"]

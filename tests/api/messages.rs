@@ -37,6 +37,8 @@ enum Mode {
     RateLimit,
     /// Answers after this many milliseconds.
     Slow(u64),
+    /// Accepts this many messages in all, then keeps the next request waiting (for a minute).
+    HangAfter(usize),
 }
 
 #[derive(Default)]
@@ -113,9 +115,14 @@ async fn sim_send(
             AxStatus::OK,
             r#"{"status":"ERROR","status_code":202,"status_text":"Неправильно указан номер получателя"}"#.into(),
         ),
-        Mode::Slow(_) | Mode::Accept => {
+        Mode::Slow(_) | Mode::Accept | Mode::HangAfter(_) => {
             if let Mode::Slow(ms) = mode {
                 tokio::time::sleep(StdDuration::from_millis(ms)).await;
+            }
+            let hang = matches!(mode, Mode::HangAfter(n) if state.lock().expect("sim").accepted.len() >= n);
+            if hang {
+                tokio::time::sleep(StdDuration::from_secs(60)).await;
+                return (AxStatus::SERVICE_UNAVAILABLE, "too late".into());
             }
             let n = {
                 let mut s = state.lock().expect("sim");
@@ -560,39 +567,62 @@ async fn a_timeout_leaves_the_message_unknown_and_it_is_never_sent_again_by_itse
 }
 
 #[tokio::test]
-async fn a_lease_that_ran_out_without_an_answer_shows_the_message_as_unknown() {
+async fn a_lease_that_ran_out_mid_send_shows_the_message_as_unknown_and_an_unsent_one_goes_later()
+{
     let app = spawn_app().await;
     let sim = Sim::start().await;
     let c = clinic(&app, 2).await;
     c.hand_out(0, "Анна Иванова", "+7 916 111-22-33").await;
+    c.hand_out(1, "Борис Петров", "+7 916 222-33-44").await;
     c.gateway(&sim, json!({})).await;
     app.clock().set(moscow(3, 12, 0));
     ops::messages::queue_reminders(&app.db)
         .await
         .expect("queue");
-    // Worker A leases the message and its instance dies before the answer is recorded.
+    // Worker A leases both, begins sending the first, and its instance dies before the
+    // provider's answer is recorded.
     let a = Worker::new(app.db.clone(), "worker-a");
     let (s, _) = domain::db::messages::settings(&app.db.pool)
         .await
         .expect("settings");
     let mut tick = ops::messages::Tick::default();
     let leased = a.lease(&s, &mut tick).await.expect("lease");
-    assert_eq!(leased.len(), 1);
-    assert_eq!(statuses(&c.outbox().await), ["sending"]);
-    // Worker B, within the lease: leaves it alone.
+    assert_eq!(leased.len(), 2);
+    assert!(
+        a.start(&leased[0], Duration::milliseconds(300))
+            .await
+            .expect("start")
+    );
+    assert_eq!(statuses(&c.outbox().await), ["sending", "sending"]);
+    // Worker B, within the lease: leaves them alone.
     let b = Worker::new(app.db.clone(), "worker-b");
     assert_eq!(
         b.tick().await.expect("tick"),
         ops::messages::Tick::default()
     );
-    // After the lease (300 ms timeout + 30 s): unknown, not sent again.
+    // After the lease (300 ms timeout + 30 s): the one in flight is unknown, never sent again;
+    // the one never begun is queued again and sent, once.
     app.clock().advance(Duration::seconds(31));
     let t = b.tick().await.expect("tick");
-    assert_eq!((t.leases_expired, t.sent), (1, 0), "{t:?}");
+    assert_eq!((t.leases_expired, t.requeued, t.sent), (1, 1, 1), "{t:?}");
     let o = c.outbox().await;
-    assert_eq!(statuses(&o), ["unknown"]);
-    assert_eq!(o["messages"][0]["reason"], json!("lease_expired"));
-    assert!(sim.received().is_empty());
+    assert_eq!(statuses(&o), ["sent", "unknown"]);
+    let unknown = o["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["status"] == "unknown")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(unknown["reason"], json!("lease_expired"));
+    assert_eq!(unknown["attempts"], json!(1));
+    assert_eq!(sim.received().len(), 1, "only the unsent one reached the provider");
+    // Worker A was the one that died: its lease is gone, it cannot begin the second one now.
+    assert!(
+        !a.start(&leased[1], Duration::milliseconds(300))
+            .await
+            .expect("start")
+    );
 }
 
 #[tokio::test]
@@ -796,4 +826,99 @@ async fn the_demo_clinics_outbox_shows_the_weeks_messages_and_a_sent_a_failed_an
         .await
         .expect("tick");
     assert_eq!(t.sent, 0, "{t:?}");
+}
+
+// ---------- a killed server ----------
+
+/// `sarafan serve` as a process of its own, on the test's database, its clinic clock at `now`.
+fn sarafan_serve(database_url: &str, now: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sarafan"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("SARAFAN_ADDR", "127.0.0.1:0")
+        .env("SARAFAN_NOW", now)
+        .env("SARAFAN_SITE_ROOT", "target/site")
+        .env_remove("SARAFAN_CONFIG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("sarafan serve")
+}
+
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+}
+
+async fn count_status(app: &TestApp, status: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE status = $1")
+        .bind(status)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_server_killed_mid_send_and_restarted_sends_every_message_once_and_the_one_in_flight_is_unknown()
+ {
+    let app = spawn_app().await;
+    let sim = Sim::start().await;
+    let c = clinic(&app, 1).await;
+    c.gateway(&sim, json!({"timeout_ms": "1000"})).await;
+    app.clock().set(moscow(3, 12, 0));
+    let n = 20;
+    let mut w = app.db.write(&Actor::system()).await.expect("write");
+    for i in 0..n {
+        let phone = format!("+7916{:07}", 2_000_000 + i);
+        let key = format!("restart:{i}");
+        let m = domain::db::messages::NewMessage {
+            campaign_id: Some(c.campaign),
+            patient_id: None,
+            purpose: "expiry_reminder",
+            dedup_key: &key,
+            channel: "sms",
+            recipient: &phone,
+            subject: None,
+            body: "Проверка",
+        };
+        domain::db::messages::enqueue(&mut *w.tx, &m, w.at)
+            .await
+            .expect("enqueue");
+    }
+    w.commit().await.expect("commit");
+
+    // The provider takes five, then keeps the sixth waiting: the server dies right then.
+    sim.set(Mode::HangAfter(5));
+    let mut first = sarafan_serve(&app.config.database_url, "2026-12-03T12:00:00+03:00");
+    until("the sixth request", || sim.received().len() >= 6).await;
+    first.kill().expect("kill");
+    first.wait().expect("wait");
+    let in_flight = sim.received()[5].0.clone();
+    assert_eq!(sim.accepted().len(), 5);
+    assert_eq!(count_status(&app, "sent").await, 5);
+
+    // Restarted two minutes later on the clinic clock (its leases have run out).
+    sim.set(Mode::Accept);
+    let mut second = sarafan_serve(&app.config.database_url, "2026-12-03T12:02:00+03:00");
+    until("the other fourteen", || sim.accepted().len() >= n - 1).await;
+    // Its next ticks find nothing more to send.
+    tokio::time::sleep(StdDuration::from_millis(500)).await;
+    second.kill().expect("kill");
+    second.wait().expect("wait");
+
+    assert_eq!(count_status(&app, "sent").await, (n - 1) as i64);
+    assert_eq!(count_status(&app, "unknown").await, 1);
+    let unknown: String =
+        sqlx::query_scalar("SELECT recipient FROM messages WHERE status = 'unknown'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("unknown");
+    assert_eq!(unknown.trim_start_matches('+'), in_flight, "the one in flight is unknown");
+    let received: Vec<String> = sim.received().into_iter().map(|r| r.0).collect();
+    let distinct: std::collections::BTreeSet<&String> = received.iter().collect();
+    assert_eq!(received.len(), n, "every phone reached once: {received:?}");
+    assert_eq!(distinct.len(), n, "none twice: {received:?}");
 }

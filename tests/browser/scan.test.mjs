@@ -88,10 +88,9 @@ async function signIn(page, link) {
   await page.goto(link);
   await hydrated(page);
   await page.getByRole('button', { name: /Войти|Принять/ }).click();
+  // Signing in reaches the home page by a client-side navigation: the invite page's document
+  // (and its Permissions-Policy, which allows the camera) stays.
   await page.waitForURL(`${server.url}/`);
-  // The camera is allowed by the Permissions-Policy of a document loaded at a scanner's page;
-  // signing in reaches it by a client-side navigation from the invite's page, so load it anew.
-  await page.goto(`${server.url}/`);
   await hydrated(page);
 }
 

@@ -7,6 +7,7 @@
 //! at a time, so the statement is atomic there.
 
 use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
 use sqlx::any::AnyExecutor;
 
 use super::{Engine, internal, ts};
@@ -206,21 +207,51 @@ pub async fn lock_outbox<'c>(e: impl AnyExecutor<'c>, engine: Engine) -> Result<
     Ok(())
 }
 
-/// Leases whose time ran out without an answer: the message is `unknown` (the owner is kept so
-/// a late answer can still be recorded).
-pub async fn expire_leases<'c>(
-    e: impl AnyExecutor<'c>,
-    now: DateTime<Utc>,
-) -> Result<u64, DomainError> {
-    let r = sqlx::query(
+/// Leases whose time ran out without an answer. A message the worker had begun to send is
+/// `unknown` (the owner is kept so a late answer can still be recorded); one it never began is
+/// queued again, as if never leased. Returns (unknown, queued again).
+pub async fn expire_leases(tx: &mut AnyConnection, now: DateTime<Utc>) -> Result<(u64, u64), DomainError> {
+    let unknown = sqlx::query(
         "UPDATE messages SET status = 'unknown', reason = 'lease_expired', lease_until = NULL, updated_at = $1
-         WHERE status = 'sending' AND lease_until < $1",
+         WHERE status = 'sending' AND lease_until < $1 AND started_at IS NOT NULL",
     )
     .bind(ts(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let requeued = sqlx::query(
+        "UPDATE messages SET status = 'queued', attempts = attempts - 1, lease_owner = NULL, lease_until = NULL,
+                updated_at = $1
+         WHERE status = 'sending' AND lease_until < $1 AND started_at IS NULL",
+    )
+    .bind(ts(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    Ok((unknown.rows_affected(), requeued.rows_affected()))
+}
+
+/// The worker begins to send a message it leased: from now on a lost answer makes it
+/// `unknown`. Its lease runs `until` from now. `false` if the lease was lost meanwhile.
+pub async fn start<'c>(
+    e: impl AnyExecutor<'c>,
+    id: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    let r = sqlx::query(
+        "UPDATE messages SET started_at = $1, lease_until = $2, updated_at = $1
+         WHERE id = $3 AND lease_owner = $4 AND status = 'sending' AND started_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(ts(until))
+    .bind(id)
+    .bind(owner)
     .execute(e)
     .await
     .map_err(internal)?;
-    Ok(r.rows_affected())
+    Ok(r.rows_affected() == 1)
 }
 
 /// Queued messages to participants who withdrew their consent or were erased meanwhile: never
@@ -334,7 +365,7 @@ pub async fn record<'c>(
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE messages SET status = $1, provider_id = $2, reason = $3, next_attempt_at = $4, sent_at = $5,
-                lease_until = NULL, updated_at = $6
+                lease_until = NULL, updated_at = $6, started_at = CASE WHEN $1 = 'queued' THEN NULL ELSE started_at END
          WHERE id = $7 AND lease_owner = $8 AND status IN ('sending', 'unknown')",
     )
     .bind(o.status)
@@ -359,7 +390,7 @@ pub async fn resend<'c>(
 ) -> Result<bool, DomainError> {
     let r = sqlx::query(
         "UPDATE messages SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_owner = NULL,
-                lease_until = NULL, reason = NULL, updated_at = $1
+                lease_until = NULL, reason = NULL, started_at = NULL, updated_at = $1
          WHERE id = $2 AND status IN ('failed', 'unknown') AND recipient <> ''
            AND (patient_id IS NULL OR patient_id NOT IN
                 (SELECT id FROM patients WHERE consent_withdrawn_at IS NOT NULL OR anonymised_at IS NOT NULL))",

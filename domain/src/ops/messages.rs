@@ -565,7 +565,10 @@ pub async fn send_email(
 pub struct Tick {
     pub reminders_queued: usize,
     pub weekly_queued: usize,
+    /// Leases that ran out after the worker began sending: `unknown`.
     pub leases_expired: u64,
+    /// Leases that ran out before the worker began sending: queued again.
+    pub requeued: u64,
     pub sent: usize,
     pub retried: usize,
     pub failed: usize,
@@ -637,6 +640,14 @@ impl Worker {
             String::new()
         };
         for m in leased {
+            let timeout = if m.channel == Channel::Email.as_str() {
+                Duration::seconds(4 * SMTP_TIMEOUT_SECONDS as i64)
+            } else {
+                Duration::milliseconds(s.timeout_ms)
+            };
+            if !self.start(&m, timeout).await? {
+                continue;
+            }
             let answer = if m.channel == Channel::Email.as_str() {
                 match s.email_mode {
                     EmailMode::Log => {
@@ -691,7 +702,7 @@ impl Worker {
         let mut w = db.write(&Actor::system()).await?;
         db::messages::lock_outbox(&mut *w.tx, db.engine).await?;
         let now = w.at;
-        t.leases_expired = db::messages::expire_leases(&mut *w.tx, now).await?;
+        (t.leases_expired, t.requeued) = db::messages::expire_leases(&mut w.tx, now).await?;
         db::messages::drop_without_consent(&mut *w.tx, now).await?;
         let local = db.clock.local(now);
         let minute = i64::from(local.hour() * 60 + local.minute());
@@ -733,6 +744,21 @@ impl Worker {
         }
         w.commit().await?;
         Ok(leased)
+    }
+
+    /// Marks a leased message as being sent now (its lease runs the channel's timeout and the
+    /// margin from now): if the instance dies before the answer is recorded, the message turns
+    /// `unknown`. `false`: the lease was lost meanwhile (it ran out and someone else has it).
+    pub async fn start(
+        &self,
+        m: &db::messages::Leased,
+        timeout: Duration,
+    ) -> Result<bool, DomainError> {
+        let db = &self.db;
+        let now = db.now();
+        let until = now + timeout + Duration::seconds(LEASE_MARGIN_SECONDS);
+        let _turn = db.write_turn().await;
+        db::messages::start(&db.pool, m.id, &self.owner, now, until).await
     }
 
     /// Records a provider's answer for a message this worker leased.
