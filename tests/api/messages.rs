@@ -567,8 +567,7 @@ async fn a_timeout_leaves_the_message_unknown_and_it_is_never_sent_again_by_itse
 }
 
 #[tokio::test]
-async fn a_lease_that_ran_out_mid_send_shows_the_message_as_unknown_and_an_unsent_one_goes_later()
-{
+async fn a_lease_that_ran_out_mid_send_shows_the_message_as_unknown_and_an_unsent_one_goes_later() {
     let app = spawn_app().await;
     let sim = Sim::start().await;
     let c = clinic(&app, 2).await;
@@ -616,7 +615,11 @@ async fn a_lease_that_ran_out_mid_send_shows_the_message_as_unknown_and_an_unsen
         .unwrap_or_default();
     assert_eq!(unknown["reason"], json!("lease_expired"));
     assert_eq!(unknown["attempts"], json!(1));
-    assert_eq!(sim.received().len(), 1, "only the unsent one reached the provider");
+    assert_eq!(
+        sim.received().len(),
+        1,
+        "only the unsent one reached the provider"
+    );
     // Worker A was the one that died: its lease is gone, it cannot begin the second one now.
     assert!(
         !a.start(&leased[1], Duration::milliseconds(300))
@@ -848,7 +851,10 @@ fn sarafan_serve(database_url: &str, now: &str) -> std::process::Child {
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + StdDuration::from_secs(60);
     while !done() {
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(StdDuration::from_millis(10)).await;
     }
 }
@@ -916,7 +922,11 @@ async fn a_server_killed_mid_send_and_restarted_sends_every_message_once_and_the
             .fetch_one(&app.db.pool)
             .await
             .expect("unknown");
-    assert_eq!(unknown.trim_start_matches('+'), in_flight, "the one in flight is unknown");
+    assert_eq!(
+        unknown.trim_start_matches('+'),
+        in_flight,
+        "the one in flight is unknown"
+    );
     let received: Vec<String> = sim.received().into_iter().map(|r| r.0).collect();
     let distinct: std::collections::BTreeSet<&String> = received.iter().collect();
     assert_eq!(received.len(), n, "every phone reached once: {received:?}");

@@ -210,7 +210,10 @@ pub async fn lock_outbox<'c>(e: impl AnyExecutor<'c>, engine: Engine) -> Result<
 /// Leases whose time ran out without an answer. A message the worker had begun to send is
 /// `unknown` (the owner is kept so a late answer can still be recorded); one it never began is
 /// queued again, as if never leased. Returns (unknown, queued again).
-pub async fn expire_leases(tx: &mut AnyConnection, now: DateTime<Utc>) -> Result<(u64, u64), DomainError> {
+pub async fn expire_leases(
+    tx: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<(u64, u64), DomainError> {
     let unknown = sqlx::query(
         "UPDATE messages SET status = 'unknown', reason = 'lease_expired', lease_until = NULL, updated_at = $1
          WHERE status = 'sending' AND lease_until < $1 AND started_at IS NOT NULL",
