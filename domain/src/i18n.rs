@@ -915,6 +915,9 @@ messages! {
     ConfirmPhoneHint => "Мы отправили SMS с сертификатом и кодом подтверждения. Введите код, чтобы подтвердить телефон.", "We have sent an SMS with the certificate and a confirmation code. Type the code to confirm your phone.";
     PhoneConfirmed => "Телефон подтверждён. Спасибо!", "Phone confirmed. Thank you!";
     PurposeECertificate => "электронный сертификат", "e-certificate";
+    PurposeWebhook => "вебхук интеграции", "integration webhook";
+    WebhookUrl => "Адрес вебхука", "Webhook URL";
+    WebhookEvents => "События вебхука", "Webhook events";
     SmsPreset => "Провайдер: заполнить настройки шлюза", "Provider: fill in the gateway's settings";
     SmsPresetNone => "— свои настройки (ниже) —", "— my own settings (below) —";
 }
@@ -1033,6 +1036,8 @@ pub fn field_label(field: &str, lang: Lang) -> &str {
         "email_mode" => Msg::EmailMode,
         "sms_code" => Msg::SmsCode,
         "preset" => Msg::SmsPreset,
+        "url" => Msg::WebhookUrl,
+        "events" => Msg::WebhookEvents,
         "smtp_host" => Msg::SmtpHost,
         "smtp_port" => Msg::SmtpPort,
         "smtp_security" => Msg::SmtpSecurity,

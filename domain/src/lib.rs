@@ -27,6 +27,7 @@ pub mod results;
 pub mod shopper;
 pub mod texts;
 pub mod types;
+pub mod webhooks;
 
 #[cfg(feature = "server")]
 pub mod auth;

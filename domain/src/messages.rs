@@ -17,7 +17,7 @@ use crate::types::string_enum;
 
 string_enum! {
     /// Where a message goes.
-    Channel { Sms => "sms", Email => "email" }
+    Channel { Sms => "sms", Email => "email", Webhook => "webhook" }
 }
 
 string_enum! {
@@ -92,6 +92,8 @@ string_enum! {
         WeeklyDigest => "weekly_digest",
         /// A participant's certificate (its link), by SMS or e-mail.
         ECertificate => "e_certificate",
+        /// An integration's endpoint hears of a hand-out, redemption or visit.
+        Webhook => "webhook",
     }
 }
 

@@ -1379,6 +1379,27 @@ fn api_table(
         ),
         (
             "get",
+            "/api/v1/webhooks",
+            "/webhooks".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "post",
+            "/api/v1/webhooks",
+            "/webhooks".into(),
+            Some(json!({"url": "ftp://nowhere"})),
+            "nynnnn",
+        ),
+        (
+            "delete",
+            "/api/v1/webhooks/{id}",
+            "/webhooks/999999".into(),
+            None,
+            "nynnnn",
+        ),
+        (
+            "get",
             "/api/v1/campaigns/{id}/motivation/rules",
             format!("/campaigns/{c}/motivation/rules"),
             None,

@@ -370,6 +370,9 @@ impl Api {
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
 
     /// A download: status, content type and the bytes.
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {

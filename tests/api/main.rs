@@ -25,3 +25,4 @@ mod schema;
 mod security;
 mod shopper;
 mod stock;
+mod webhooks;

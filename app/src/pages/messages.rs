@@ -33,6 +33,7 @@ fn purpose_text(p: &str, lang: Lang) -> String {
         "store_standings" => Msg::PurposeStoreStandings.text(lang).to_owned(),
         "weekly_digest" => Msg::PurposeWeeklyDigest.text(lang).to_owned(),
         "e_certificate" => Msg::PurposeECertificate.text(lang).to_owned(),
+        "webhook" => Msg::PurposeWebhook.text(lang).to_owned(),
         other => other.to_owned(),
     }
 }
@@ -194,6 +195,7 @@ fn row(m: MessageView, resend: ServerAction<ResendMessage>, lang: Lang) -> AnyVi
     let channel = match m.channel {
         Channel::Sms => "SMS",
         Channel::Email => "e-mail",
+        Channel::Webhook => "webhook",
     };
     view! {
         <tr data-status=m.status.as_str() data-channel=m.channel.as_str()>

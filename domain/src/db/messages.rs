@@ -195,6 +195,36 @@ pub async fn enqueue<'c>(
     .map_err(internal)
 }
 
+/// Queues a delivery to an integration's endpoint (the message's `recipient` is its URL,
+/// `subject` the event).
+pub async fn enqueue_webhook<'c>(
+    e: impl AnyExecutor<'c>,
+    m: &NewMessage<'_>,
+    webhook: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, DomainError> {
+    sqlx::query_scalar(
+        "INSERT INTO messages (campaign_id, patient_id, purpose, dedup_key, channel, recipient, body, status,
+                               attempts, next_attempt_at, created_at, updated_at, subject, webhook_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8, $9, $10)
+         ON CONFLICT (dedup_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(m.campaign_id)
+    .bind(m.patient_id)
+    .bind(m.purpose)
+    .bind(m.dedup_key)
+    .bind(m.channel)
+    .bind(m.recipient)
+    .bind(m.body)
+    .bind(ts(at))
+    .bind(m.subject)
+    .bind(webhook)
+    .fetch_optional(e)
+    .await
+    .map_err(internal)
+}
+
 /// Takes the outbox's turn across instances for the rest of the transaction (PostgreSQL; on
 /// SQLite the transaction already holds the one write lock).
 pub async fn lock_outbox<'c>(e: impl AnyExecutor<'c>, engine: Engine) -> Result<(), DomainError> {
@@ -304,6 +334,8 @@ pub async fn leased_since<'c>(
 pub struct Leased {
     pub id: i64,
     pub channel: String,
+    /// The endpoint a webhook delivery is for.
+    pub webhook_id: Option<i64>,
     pub recipient: String,
     pub subject: Option<String>,
     pub body: String,
@@ -333,7 +365,7 @@ pub async fn lease<'c>(
          UPDATE messages SET status = 'sending', lease_owner = $1, leased_at = $2, lease_until = $3,
                 attempts = attempts + 1, updated_at = $2
          WHERE status = 'queued' AND id IN (SELECT id FROM picked)
-         RETURNING id, channel, recipient, subject, body, attempts"
+         RETURNING id, channel, webhook_id, recipient, subject, body, attempts"
     );
     let mut rows: Vec<Leased> = sqlx::query_as(&sql)
         .bind(owner)

@@ -30,6 +30,7 @@ pub mod settings;
 pub mod shopper;
 pub mod stock;
 pub mod tasks;
+pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::Value;

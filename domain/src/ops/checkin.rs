@@ -19,6 +19,7 @@ use crate::lifecycle::{self, Validity};
 use crate::policy::{self, Op};
 use crate::results::LineOf;
 use crate::types::{Money, Phone, optional_text, required_text};
+use crate::webhooks::WebhookEvent;
 
 use super::handouts::idempotency_key;
 
@@ -212,22 +213,39 @@ pub async fn redeem(
         by_name: &actor.name,
         key: &key,
     };
-    let inserted = match (&phone, &name) {
-        // Reception typed the patient: find or create them in the same transaction.
-        (Some(p), Some(n)) => {
+    let hooks = super::webhooks::anyone_listens(db, WebhookEvent::Redemption).await?;
+    // Reception typed the patient, or an integration hears of redemptions: one transaction for
+    // the patient, the redemption and the webhook's delivery.
+    let inserted = if hooks || phone.is_some() {
+        {
             let mut w = db.write(actor).await?;
-            let patient = db::handouts::upsert_patient(&mut w.tx, n, p, None, None, at).await?;
-            let r = db::checkin::insert_redemption(&mut *w.tx, &new(Some(patient))).await;
-            if matches!(r, Ok(Some(_))) {
+            let patient = match (&phone, &name) {
+                (Some(p), Some(n)) => {
+                    Some(db::handouts::upsert_patient(&mut w.tx, n, p, None, None, at).await?)
+                }
+                _ => r.row.handout_patient_id,
+            };
+            let inserted = db::checkin::insert_redemption(&mut *w.tx, &new(patient)).await;
+            if let Ok(Some(id)) = inserted {
+                super::webhooks::queue_in(
+                    &mut w.tx,
+                    WebhookEvent::Redemption,
+                    id,
+                    Some(r.row.campaign_id.get()),
+                    serde_json::json!({"certificate": r.cert.code, "campaign_id": r.row.campaign_id,
+                        "store_id": r.row.store_id, "employee_id": r.row.employee_id,
+                        "handout_id": r.row.handout_id, "redeemed_at": db::ts(at)}),
+                    at,
+                )
+                .await?;
                 w.commit().await?;
             }
-            r
+            inserted
         }
+    } else {
         // The hot path: one statement, no explicit transaction.
-        _ => {
-            let _turn = db.write_turn().await;
-            db::checkin::insert_redemption(&db.pool, &new(r.row.handout_patient_id)).await
-        }
+        let _turn = db.write_turn().await;
+        db::checkin::insert_redemption(&db.pool, &new(r.row.handout_patient_id)).await
     };
     let redemption_id = match inserted {
         Ok(Some(id)) => id,
@@ -504,6 +522,17 @@ pub async fn record_visit(
         "visit",
         Some(id),
         serde_json::json!({"redemption_id": redemption.id, "amount_kopecks": amount.kopecks()}),
+    )
+    .await?;
+    let at = w.at;
+    super::webhooks::queue_in(
+        &mut w.tx,
+        WebhookEvent::Visit,
+        id,
+        None,
+        serde_json::json!({"redemption_id": redemption.id, "visited_on": visited_on,
+            "amount_kopecks": amount.kopecks(), "services": chosen}),
+        at,
     )
     .await?;
     w.commit().await?;

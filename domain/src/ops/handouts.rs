@@ -486,6 +486,17 @@ pub(crate) async fn record_in(
             "source": source_name(r.source), "import_id": r.import_id}),
     )
     .await?;
+    super::webhooks::queue_in(
+        &mut w.tx,
+        crate::webhooks::WebhookEvent::Handout,
+        id,
+        Some(cert.campaign_id.get()),
+        serde_json::json!({"certificate": cert.code, "serial": cert.serial,
+            "campaign_id": cert.campaign_id, "store_id": store, "employee_id": r.employee,
+            "source": source_name(r.source), "happened_at": db::ts(r.happened_at)}),
+        at,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -816,6 +827,17 @@ pub async fn self_register(
     .await?;
     let confirm_by_sms =
         super::e_certificates::queue_in(&mut w, server_public_url, handout_id, true).await?;
+    super::webhooks::queue_in(
+        &mut w.tx,
+        crate::webhooks::WebhookEvent::Handout,
+        handout_id,
+        Some(campaign.get()),
+        serde_json::json!({"certificate": code.as_str(), "serial": serial, "campaign_id": campaign,
+            "store_id": store, "employee_id": null, "source": "self_registration",
+            "happened_at": db::ts(at)}),
+        at,
+    )
+    .await?;
     w.commit().await?;
     let settings = super::settings::get(db).await?;
     let base = super::settings::qr_base_url(db, server_public_url).await?;

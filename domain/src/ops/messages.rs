@@ -96,6 +96,8 @@ fn masked(channel: Channel, recipient: &str) -> String {
         _ if recipient.is_empty() => "—".into(),
         Channel::Sms => format::masked_phone(recipient),
         Channel::Email => masked_email(recipient),
+        // An integration's address is the clinic's own, not personal data.
+        Channel::Webhook => recipient.to_owned(),
     }
 }
 
@@ -103,7 +105,7 @@ fn masked(channel: Channel, recipient: &str) -> String {
 fn scrub(text: Option<String>, channel: Channel, recipient: &str) -> Option<String> {
     let shown = match channel {
         Channel::Sms => recipient.trim_start_matches('+'),
-        Channel::Email => recipient,
+        Channel::Email | Channel::Webhook => recipient,
     };
     match text {
         Some(t) if shown.len() >= 4 => Some(t.replace(shown, &masked(channel, recipient))),
@@ -399,7 +401,7 @@ pub enum Answer {
     Unknown(String),
 }
 
-fn excerpt(s: &str) -> String {
+pub(crate) fn excerpt(s: &str) -> String {
     let t = s.trim();
     let mut out: String = t.chars().take(200).collect();
     if t.chars().count() > 200 {
@@ -642,13 +644,35 @@ impl Worker {
         for m in leased {
             let timeout = if m.channel == Channel::Email.as_str() {
                 Duration::seconds(4 * SMTP_TIMEOUT_SECONDS as i64)
+            } else if m.channel == Channel::Webhook.as_str() {
+                Duration::seconds(super::webhooks::TIMEOUT_SECONDS as i64)
             } else {
                 Duration::milliseconds(s.timeout_ms)
             };
             if !self.start(&m, timeout).await? {
                 continue;
             }
-            let answer = if m.channel == Channel::Email.as_str() {
+            let answer = if m.channel == Channel::Webhook.as_str() {
+                let secret = match m.webhook_id {
+                    Some(h) => db::webhooks::secret(&self.db.pool, h).await?,
+                    None => None,
+                };
+                match secret {
+                    Some(secret) => {
+                        let event = m.subject.as_deref().unwrap_or_default();
+                        super::webhooks::send(
+                            &self.client,
+                            &m.recipient,
+                            &secret,
+                            event,
+                            m.id,
+                            &m.body,
+                        )
+                        .await
+                    }
+                    None => Answer::Refused("webhook_deleted".into()),
+                }
+            } else if m.channel == Channel::Email.as_str() {
                 match s.email_mode {
                     EmailMode::Log => {
                         tracing::info!(to = %masked_email(&m.recipient), subject = ?m.subject, text = %m.body, "e-mail (log only)");
@@ -718,7 +742,13 @@ impl Worker {
             // Connecting, greeting, authenticating and the message: a few SMTP steps.
             Duration::seconds(4 * SMTP_TIMEOUT_SECONDS as i64),
         ));
-        for (channel, per_minute, timeout) in [sms, email].into_iter().flatten() {
+        // Integrations' endpoints: any hour, the outbox's own limit.
+        let webhook = Some((
+            Channel::Webhook,
+            super::webhooks::PER_MINUTE,
+            Duration::seconds(super::webhooks::TIMEOUT_SECONDS as i64),
+        ));
+        for (channel, per_minute, timeout) in [sms, email, webhook].into_iter().flatten() {
             let used = db::messages::leased_since(
                 &mut *w.tx,
                 channel.as_str(),

@@ -22,6 +22,7 @@ pub mod results;
 pub mod settings;
 pub mod shopper;
 pub mod stock;
+pub mod webhooks;
 pub mod weekly;
 
 use crate::auth::Actor;

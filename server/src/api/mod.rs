@@ -38,6 +38,7 @@ pub mod results;
 pub mod shopper;
 pub mod stock;
 pub mod tasks;
+pub mod webhooks;
 
 /// The JSON error body: `{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`.
 #[derive(Serialize, ToSchema)]
@@ -166,6 +167,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(exports::router())
         .merge(motivation::router())
         .merge(messages::router())
+        .merge(webhooks::router())
         .merge(handouts::router())
         .merge(checkin::router())
         .fallback(|headers: HeaderMap| async move {
