@@ -918,6 +918,14 @@ messages! {
     PurposeWebhook => "вебхук интеграции", "integration webhook";
     WebhookUrl => "Адрес вебхука", "Webhook URL";
     WebhookEvents => "События вебхука", "Webhook events";
+    WebhooksTitle => "Вебхуки для интеграций", "Webhooks for integrations";
+    WebhooksHint => "Система клиники или CRM получает POST-запрос о каждой выдаче, погашении и визите. Запрос подписан (заголовок X-Sarafan-Signature, HMAC-SHA256 тела с секретом) и повторяется при сбое; доставки видны в журнале сообщений.", "The clinic's system or a CRM gets a POST about each hand-out, redemption and visit. Each is signed (the X-Sarafan-Signature header, HMAC-SHA256 of the body with the secret) and retried on failure; deliveries show in the outbox.";
+    WebhookSecretShownOnce => "Скопируйте секрет подписи сейчас: он показывается один раз.", "Copy the signing secret now: it is shown only once.";
+    AddWebhook => "Добавить вебхук", "Add a webhook";
+    NoWebhooks => "Вебхуков нет.", "No webhooks.";
+    EventHandout => "выдача", "hand-out";
+    EventRedemption => "погашение", "redemption";
+    EventVisit => "визит", "visit";
     SmsPreset => "Провайдер: заполнить настройки шлюза", "Provider: fill in the gateway's settings";
     SmsPresetNone => "— свои настройки (ниже) —", "— my own settings (below) —";
 }

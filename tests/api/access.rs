@@ -557,6 +557,13 @@ fn server_fn_table(s: &Seed) -> Vec<FnRow> {
         (ResendMessage::PATH, id("999999"), "nynnnn"),
         (GetMessageSettings::PATH, none(), "nynnnn"),
         (SendTestSms::PATH, vec![("to", "12".into())], "nynnnn"),
+        (ListWebhooks::PATH, none(), "nynnnn"),
+        (
+            AddWebhook::PATH,
+            vec![("url", "ftp://crm.test".into())],
+            "nynnnn",
+        ),
+        (DeleteWebhook::PATH, id("999999"), "nynnnn"),
         (
             SaveMessageSettings::PATH,
             vec![("sms_mode", "carrier-pigeon".into())],

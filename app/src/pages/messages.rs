@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    ResendMessage, SaveMessageSettings, SendTestSms, get_message_settings, get_outbox,
-    list_campaigns,
+    AddWebhook, DeleteWebhook, ResendMessage, SaveMessageSettings, SendTestSms,
+    get_message_settings, get_outbox, list_campaigns, list_webhooks,
 };
 
 fn badge(s: MessageStatus) -> &'static str {
@@ -390,4 +390,77 @@ fn email_fields(s: &MessageSettings, error: Signal<Option<DomainError>>, lang: L
         <label class="row"><input type="checkbox" name="weekly_digest" value="1" checked=s.weekly_digest/>{t(Msg::WeeklyDigest)}</label>
     }
     .into_any()
+}
+
+fn event_text(e: &str, lang: Lang) -> &'static str {
+    match e {
+        "handout" => Msg::EventHandout.text(lang),
+        "redemption" => Msg::EventRedemption.text(lang),
+        _ => Msg::EventVisit.text(lang),
+    }
+}
+
+/// The settings page's webhooks: the integrations' endpoints, a form to add one (its signing
+/// secret shown once) and a button to remove each.
+#[component]
+pub fn WebhooksSection() -> impl IntoView {
+    let add = ServerAction::<AddWebhook>::new();
+    let remove = ServerAction::<DeleteWebhook>::new();
+    let hooks = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| list_webhooks(),
+    );
+    let error = action_error(add);
+    let remove_error = action_error(remove);
+    let form_error =
+        Signal::derive(move || error.get().filter(|e: &DomainError| e.fields().is_empty()));
+    let lang = use_lang();
+    view! {
+        <section class="card stack" id="webhooks">
+            <h2>{t(Msg::WebhooksTitle)}</h2>
+            <p class="muted">{t(Msg::WebhooksHint)}</p>
+            {move || add.value().get().and_then(|r| r.ok()).map(|created| view! {
+                <div class="notice stack">
+                    <p>{t(Msg::WebhookSecretShownOnce)}</p>
+                    <code class="token">{created.secret}</code>
+                </div>
+            })}
+            <FormError error=remove_error/>
+            <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match hooks.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{t(Msg::NoWebhooks)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain">
+                                {list.into_iter().map(|w| {
+                                    let events = w.events.iter().map(|e| event_text(e, lang)).collect::<Vec<_>>().join(", ");
+                                    view! {
+                                        <li class="row">
+                                            <span><code>{w.url.clone()}</code><br/><span class="muted">{events}</span></span>
+                                            <ActionForm action=remove>
+                                                <input type="hidden" name="id" value=w.id/>
+                                                <button type="submit" class="btn btn-small btn-danger" aria-label=format!("{} {}", Msg::Delete.text(lang), w.url)>{Msg::Delete.text(lang)}</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <FormError error=form_error/>
+            <ActionForm action=add attr:class="stack">
+                <Field label=Msg::WebhookUrl name="url" kind="url" placeholder="https://crm.clinic.ru/sarafan" required=true error/>
+                <fieldset class="checks">
+                    <legend>{t(Msg::WebhookEvents)}</legend>
+                    <label class="check"><input type="checkbox" name="handout" value="1" checked=true/>{t(Msg::EventHandout)}</label>
+                    <label class="check"><input type="checkbox" name="redemption" value="1" checked=true/>{t(Msg::EventRedemption)}</label>
+                    <label class="check"><input type="checkbox" name="visit" value="1" checked=true/>{t(Msg::EventVisit)}</label>
+                </fieldset>
+                <button type="submit" class="btn">{t(Msg::AddWebhook)}</button>
+            </ActionForm>
+        </section>
+    }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
 use crate::i18n::{t, use_lang};
-use crate::pages::messages::MessageSettingsSection;
+use crate::pages::messages::{MessageSettingsSection, WebhooksSection};
 use crate::server_fns::{
     AddClinicService, CreateToken, EndSession, HideClinicService, RevokeToken, SaveSettings,
     clinic_services, get_settings, list_sessions, list_tokens,
@@ -127,6 +127,7 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
             </Suspense>
             <MessageSettingsSection/>
+            <WebhooksSection/>
             <section class="card stack" id="services">
                 <h2>{t(Msg::Services)}</h2>
                 <Suspense fallback=|| ()>

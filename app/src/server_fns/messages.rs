@@ -3,6 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use domain::messages::{MessageSettings, MessageView, Outbox};
+use domain::webhooks::{CreatedWebhook, Webhook};
 use leptos::prelude::*;
 
 use crate::error::AppResult;
@@ -90,4 +91,35 @@ pub async fn save_message_settings(
 #[server(prefix = "/sf")]
 pub async fn send_test_sms(to: String) -> AppResult<MessageView> {
     with_actor!(|st, a| ops::messages::send_test(&st.db, &a, &to).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn list_webhooks() -> AppResult<Vec<Webhook>> {
+    with_actor!(|st, a| ops::webhooks::list(&st.db, &a).await)
+}
+
+/// Adds an integration's endpoint; the events are ticked boxes (none ticked: all three).
+#[server(prefix = "/sf")]
+pub async fn add_webhook(
+    url: String,
+    #[server(default)] handout: Option<String>,
+    #[server(default)] redemption: Option<String>,
+    #[server(default)] visit: Option<String>,
+) -> AppResult<CreatedWebhook> {
+    let events = [
+        ("handout", handout),
+        ("redemption", redemption),
+        ("visit", visit),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+    .map(|(e, _)| e.to_owned())
+    .collect();
+    let input = domain::webhooks::WebhookInput { url, events };
+    with_actor!(|st, a| ops::webhooks::create(&st.db, &a, &input).await)
+}
+
+#[server(prefix = "/sf")]
+pub async fn delete_webhook(id: i64) -> AppResult<()> {
+    with_actor!(|st, a| ops::webhooks::delete(&st.db, &a, id).await)
 }
