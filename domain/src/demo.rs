@@ -176,6 +176,10 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
                 .into(),
             status: "active".into(),
             partner_ids: partner_ids.clone(),
+            // Participants get their certificate by SMS too, and may take one themselves from
+            // a store's poster.
+            self_registration: Some(true),
+            send_e_certificates: Some(true),
             ..Default::default()
         },
     )
@@ -258,6 +262,9 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         )
         .await?;
     }
+    // SMS and e-mail in the trial mode before anyone hands out: each hand-out queues the
+    // participant's e-certificate.
+    message_settings(db).await?;
     activity(
         db,
         CampaignId(campaign.id),
@@ -265,6 +272,9 @@ pub async fn load(db: &Db, public_url: &str) -> Result<DemoSummary, DomainError>
         UserId(receptionist.id),
     )
     .await?;
+    if let Some((store, _, _)) = store_ids.get(2) {
+        self_registrations(db, CampaignId(campaign.id), StoreId(*store), public_url).await?;
+    }
     checklist(
         db,
         CampaignId(campaign.id),
@@ -495,6 +505,12 @@ async fn activity(
                     phone,
                     consent: true,
                     heard_from: "Магазин-партнёр".into(),
+                    // Every fourth left an e-mail address too: the certificate goes there as well.
+                    email: if n % 4 == 0 {
+                        format!("client{n:03}@example.ru")
+                    } else {
+                        String::new()
+                    },
                     happened_at: crate::db::ts(now - Duration::hours(hours)),
                     // Every second participant filled in a paper form, typed in later.
                     form_serial: if k % 2 == 1 {
@@ -961,16 +977,8 @@ async fn motivation(db: &Db, campaign: CampaignId) -> Result<(), DomainError> {
 /// sent; this Monday morning the week's standings went to every store employee (SMS) and store
 /// administrator (e-mail), and the digest to the marketer.
 async fn messages(db: &Db) -> Result<(), DomainError> {
-    use crate::messages::{MessageSettingsInput, SmsMode};
     use crate::ops::messages::{Answer, Tick, Worker, send_test};
     let sys = Actor::system();
-    let log = MessageSettingsInput {
-        sms_mode: SmsMode::Log.as_str().into(),
-        email_mode: crate::messages::EmailMode::Log.as_str().into(),
-        email_from: "Клиника «Белая улыбка» <promo@demo.sarafan>".into(),
-        ..Default::default()
-    };
-    crate::ops::messages::save_settings(db, &sys, &log).await?;
     let answers = [
         Answer::Refused(
             r#"{"status":"ERROR","status_code":200,"status_text":"Неправильный api_id"}"#.into(),
@@ -996,6 +1004,75 @@ async fn messages(db: &Db) -> Result<(), DomainError> {
         then.clock = crate::clock::Clock::starting_at(morning);
         then.clock.set_zone(db.clock.zone());
         Worker::new(then, "demo").tick().await?;
+    }
+    // Today's e-certificates (hand-outs and self-registrations), delivered now.
+    for _ in 0..3 {
+        if Worker::new(db.clone(), "demo").tick().await?.sent == 0 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// SMS and e-mail in the trial mode: written to the log, nothing leaves the demo.
+async fn message_settings(db: &Db) -> Result<(), DomainError> {
+    use crate::messages::{EmailMode, MessageSettingsInput, SmsMode};
+    let log = MessageSettingsInput {
+        sms_mode: SmsMode::Log.as_str().into(),
+        email_mode: EmailMode::Log.as_str().into(),
+        email_from: "Клиника «Белая улыбка» <promo@demo.sarafan>".into(),
+        ..Default::default()
+    };
+    crate::ops::messages::save_settings(db, &Actor::system(), &log).await?;
+    Ok(())
+}
+
+/// This morning three people took an electronic certificate themselves from the poster in a
+/// store: each got an SMS with the link and a code; two typed the code in (phone confirmed), the
+/// third has not yet.
+async fn self_registrations(
+    db: &Db,
+    campaign: CampaignId,
+    store: StoreId,
+    public_url: &str,
+) -> Result<(), DomainError> {
+    use crate::checkin::SelfRegistration;
+    let people = [
+        ("Марина Ершова", "+7 926 410-22-31", "m.ershova@example.ru"),
+        ("Григорий Зайцев", "+7 926 410-57-08", ""),
+        ("Полина Ветрова", "+7 926 411-03-64", ""),
+    ];
+    for (i, (name, phone, email)) in people.into_iter().enumerate() {
+        let e = crate::ops::handouts::self_register(
+            db,
+            campaign,
+            store,
+            &SelfRegistration {
+                name: name.into(),
+                phone: phone.into(),
+                email: email.into(),
+                consent: true,
+                ..Default::default()
+            },
+            "demo",
+            public_url,
+        )
+        .await?;
+        if i == 2 {
+            continue;
+        }
+        // The code as the participant read it in the SMS.
+        let body: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM messages WHERE purpose = 'e_certificate' AND channel = 'sms'
+             AND body LIKE $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(format!("%{}%", e.url))
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(crate::db::internal)?;
+        if let Some(sms_code) = body.as_deref().and_then(|b| b.rsplit(' ').next()) {
+            crate::ops::e_certificates::confirm_phone(db, &e.code, sms_code, "demo").await?;
+        }
     }
     Ok(())
 }

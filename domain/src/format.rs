@@ -71,6 +71,13 @@ pub fn date(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// A `YYYY-MM-DD` date formatted as [`date`]; empty if unparsable.
+pub fn date_text(day: &str, lang: Lang) -> String {
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(|d| date(d, lang))
+        .unwrap_or_default()
+}
+
 /// The date part of a stored RFC 3339 time stamp, formatted as [`date`]; empty if unparsable.
 pub fn date_of(stamp: &str, lang: Lang) -> String {
     chrono::DateTime::parse_from_rfc3339(stamp)

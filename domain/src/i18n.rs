@@ -926,6 +926,12 @@ messages! {
     EventHandout => "выдача", "hand-out";
     EventRedemption => "погашение", "redemption";
     EventVisit => "визит", "visit";
+    ReminderPlanTitle => "Напоминания об окончании срока (п. 20)", "Expiry reminders (item 20)";
+    ReminderPlanHint => "За столько дней до окончания срока, сколько указано в настройках, SMS получит каждый участник с непогашенным сертификатом, подтверждённым телефоном и согласием.", "As many days before the certificates expire as the settings say, every participant holding an unredeemed certificate, with a confirmed phone and consent standing, gets an SMS.";
+    CertificatesValidUntil => "сертификаты действуют до", "certificates valid until";
+    ReminderGoesOn => "SMS уйдут", "SMS go out on";
+    ReminderReachNow => "получателей сейчас", "recipients now";
+    RemindersInOutbox => "напоминаний в журнале", "reminders in the outbox";
     SmsPreset => "Провайдер: заполнить настройки шлюза", "Provider: fill in the gateway's settings";
     SmsPresetNone => "— свои настройки (ниже) —", "— my own settings (below) —";
 }

@@ -238,6 +238,26 @@ pub struct Outbox {
     pub sms_off: bool,
     /// The e-mail channel is off.
     pub email_off: bool,
+    /// The expiry reminders ahead (item 20): when each campaign's go out and to how many.
+    #[serde(default)]
+    pub reminders: Vec<ReminderPlan>,
+}
+
+/// When a campaign's expiry reminder goes out (item 20), and to how many participants as
+/// things stand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(ToSchema))]
+pub struct ReminderPlan {
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    /// The certificates' last day (`YYYY-MM-DD`).
+    pub valid_until: String,
+    /// The clinic date the reminders are queued: the settings' days before `valid_until`.
+    pub send_on: String,
+    /// Participants holding an unredeemed certificate with a confirmed phone and consent.
+    pub participants: i64,
+    /// Reminders of the campaign already in the outbox (queued or sent).
+    pub queued: i64,
 }
 
 /// How messages go out, as read back: the secret is never included, only whether one is set.

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use server_fn::ServerFn;
 
 use crate::email::{SmtpServer, clinic_named, smtp_settings};
-use crate::helpers::{Api, TestApp, spawn_app};
+use crate::helpers::{Api, TestApp, promo, spawn_app};
 
 struct Clinic {
     marketer: Api,
@@ -29,41 +29,18 @@ async fn clinic(app: &TestApp, smtp: &SmtpServer, send: bool) -> Clinic {
     clinic_named(app).await;
     let marketer = app.api(&app.token(Role::Marketer, None).await);
     smtp_settings(&marketer, smtp, json!({})).await;
-    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
-    let (_, store) = marketer
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская"}),
-        )
-        .await;
-    let store = store["id"].as_i64().expect("store");
-    let (s, campaign) = marketer
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2026-12-20",
-                   "face_value": "500", "valid_until": "2027-01-31", "status": "active",
-                   "partner_ids": [partner["id"]], "send_e_certificates": send}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{campaign}");
-    assert_eq!(campaign["send_e_certificates"], json!(send));
-    assert_eq!(campaign["self_registration"], json!(true));
-    let campaign = campaign["id"].as_i64().expect("campaign");
-    marketer
-        .post(
-            &format!("/campaigns/{campaign}/batches"),
-            json!({"count": 3, "store_ids": [store]}),
-        )
-        .await;
-    let (_, list) = marketer
-        .get(&format!("/campaigns/{campaign}/certificates"))
-        .await;
-    let codes = list
-        .as_array()
-        .expect("certificates")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let p = promo(
+        &marketer,
+        json!({}),
+        json!({"end_date": "2026-12-20", "valid_until": "2027-01-31", "send_e_certificates": send}),
+        3,
+    )
+    .await;
+    let (partner, store, campaign, codes) =
+        (json!({"id": p.partner}), p.store, p.campaign, p.codes);
+    let (_, c) = marketer.get(&format!("/campaigns/{campaign}")).await;
+    assert_eq!(c["send_e_certificates"], json!(send));
+    assert_eq!(c["self_registration"], json!(true));
     Clinic {
         staff: app.api(&app.token(Role::StoreStaff, Some(store)).await),
         marketer,

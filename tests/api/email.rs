@@ -19,7 +19,7 @@ use domain::types::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Api, TestApp, spawn_app};
+use crate::helpers::{Api, TestApp, promo, spawn_app};
 
 // ---------- the SMTP server ----------
 
@@ -336,42 +336,16 @@ async fn week_of_handouts(app: &TestApp) -> (Api, i64) {
         "olga@belaya-ulybka.ru",
     )
     .await;
-    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
-    let (s, store) = marketer
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская",
-                   "admin_name": "Инна Белова", "admin_email": "Tverskaya@Atlet.ru"}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{store}");
+    let p = promo(
+        &marketer,
+        json!({"admin_name": "Инна Белова", "admin_email": "Tverskaya@Atlet.ru"}),
+        json!({"end_date": "2026-12-20", "valid_until": "2026-12-31"}),
+        5,
+    )
+    .await;
+    let (_, store) = marketer.get(&format!("/stores/{}", p.store)).await;
     assert_eq!(store["admin_email"], "tverskaya@atlet.ru");
-    let store = store["id"].as_i64().expect("store");
-    let (s, campaign) = marketer
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2026-12-20",
-                   "face_value": "500", "valid_until": "2026-12-31", "status": "active",
-                   "partner_ids": [partner["id"]]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{campaign}");
-    let campaign = campaign["id"].as_i64().expect("campaign");
-    marketer
-        .post(
-            &format!("/campaigns/{campaign}/batches"),
-            json!({"count": 5, "store_ids": [store]}),
-        )
-        .await;
-    let (_, list) = marketer
-        .get(&format!("/campaigns/{campaign}/certificates"))
-        .await;
-    let codes: Vec<String> = list
-        .as_array()
-        .expect("certificates")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let (store, campaign, codes) = (p.store, p.campaign, p.codes);
     let (_, maria) = person(
         app,
         Role::StoreStaff,

@@ -9,7 +9,7 @@ use domain::db::Db;
 use domain::model::PersonInput;
 use domain::ops;
 use reqwest::{Client, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 use server::Config;
 use server_fn::ServerFn;
 
@@ -496,4 +496,73 @@ pub fn pdf_text_and_pages(bytes: &[u8], layout: bool) -> (String, usize) {
 /// The field named in an API error body.
 pub fn error_field(body: &Value) -> Option<&str> {
     body["error"]["fields"][0]["field"].as_str()
+}
+
+/// What [`promo`] made.
+pub struct Promo {
+    pub partner: i64,
+    pub store: i64,
+    pub campaign: i64,
+    /// The store's printed certificates, in serial order.
+    pub codes: Vec<String>,
+}
+
+/// `extra`'s fields laid over `base`'s.
+fn merged(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    base
+}
+
+/// Through the marketer's API: the partner «Атлет», its store «Тверская» (`store`'s fields laid
+/// over), the active campaign «Зима» from 16 November (`campaign`'s fields laid over) and
+/// `count` certificates printed for the store.
+pub async fn promo(marketer: &Api, store: Value, campaign: Value, count: usize) -> Promo {
+    let (s, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{partner}");
+    let partner = partner["id"].as_i64().expect("partner");
+    let (s, store) = marketer
+        .post(
+            "/stores",
+            merged(json!({"partner_id": partner, "name": "Тверская"}), store),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{store}");
+    let store = store["id"].as_i64().expect("store");
+    let (s, c) = marketer
+        .post(
+            "/campaigns",
+            merged(
+                json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2027-01-31",
+                       "face_value": "500", "valid_until": "2027-02-28", "status": "active",
+                       "partner_ids": [partner]}),
+                campaign,
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let campaign = c["id"].as_i64().expect("campaign");
+    let (s, b) = marketer
+        .post(
+            &format!("/campaigns/{campaign}/batches"),
+            json!({"count": count, "store_ids": [store]}),
+        )
+        .await;
+    assert!(s.is_success(), "{b}");
+    let (_, list) = marketer
+        .get(&format!("/campaigns/{campaign}/certificates"))
+        .await;
+    let codes = list
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
+        .collect();
+    Promo {
+        partner,
+        store,
+        campaign,
+        codes,
+    }
 }

@@ -21,7 +21,7 @@ use domain::types::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Api, TestApp, spawn_app};
+use crate::helpers::{Api, TestApp, promo, spawn_app};
 
 // ---------- the SMS gateway simulator ----------
 
@@ -159,39 +159,14 @@ fn moscow(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
 /// the reminder's day is 3 December.
 async fn clinic(app: &TestApp, certificates: usize) -> Clinic {
     let marketer = app.api(&app.token(Role::Marketer, None).await);
-    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
-    let (_, store) = marketer
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская"}),
-        )
-        .await;
-    let store = store["id"].as_i64().expect("store");
-    let (s, campaign) = marketer
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2026-12-05",
-                   "face_value": "500", "valid_until": "2026-12-10", "status": "active",
-                   "partner_ids": [partner["id"]]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{campaign}");
-    let campaign = campaign["id"].as_i64().expect("campaign");
-    marketer
-        .post(
-            &format!("/campaigns/{campaign}/batches"),
-            json!({"count": certificates, "store_ids": [store]}),
-        )
-        .await;
-    let (_, list) = marketer
-        .get(&format!("/campaigns/{campaign}/certificates"))
-        .await;
-    let codes = list
-        .as_array()
-        .expect("certificates")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let p = promo(
+        &marketer,
+        json!({}),
+        json!({"end_date": "2026-12-05", "valid_until": "2026-12-10"}),
+        certificates,
+    )
+    .await;
+    let (store, campaign, codes) = (p.store, p.campaign, p.codes);
     ops::settings::update(
         &app.db,
         &Actor::system(),
@@ -304,6 +279,34 @@ async fn expiry_task(db: &Db, campaign: i64) -> (String, Option<i64>) {
     .expect("item 20 task")
 }
 
+/// Queues `n` SMS of the campaign in one write, to numbers from `+7916` `first`, keyed
+/// `{prefix}:{i}`.
+async fn queue_sms(app: &TestApp, campaign: i64, prefix: &str, first: usize, n: usize) {
+    let mut w = app.db.write(&Actor::system()).await.expect("write");
+    for i in 0..n {
+        let phone = format!("+7916{:07}", first + i);
+        let key = format!("{prefix}:{i}");
+        let m = domain::db::messages::NewMessage {
+            campaign_id: Some(campaign),
+            patient_id: None,
+            purpose: "expiry_reminder",
+            dedup_key: &key,
+            channel: "sms",
+            recipient: &phone,
+            subject: None,
+            body: "Проверка",
+        };
+        assert!(
+            domain::db::messages::enqueue(&mut *w.tx, &m, w.at)
+                .await
+                .expect("enqueue")
+                .is_some(),
+            "{key} queued once"
+        );
+    }
+    w.commit().await.expect("commit");
+}
+
 // ---------- tests ----------
 
 #[tokio::test]
@@ -322,11 +325,28 @@ async fn the_expiry_reminder_goes_once_on_its_day_to_each_holder_of_an_unredeeme
     assert!(!again.to_string().contains("k3y-s3cret"));
     let worker = Worker::new(app.db.clone(), "worker-a");
 
-    // 2 December: the day before the reminder's — nothing.
+    // 2 December: the day before the reminder's — nothing, and the outbox says when it goes
+    // and to how many (Vera redeemed hers).
     app.clock().set(moscow(2, 12, 0));
     let t = worker.tick().await.expect("tick");
     assert_eq!(t.reminders_queued, 0);
     assert_eq!(app.count("messages").await, 0);
+    let plan = &c.outbox().await["reminders"][0];
+    assert_eq!(
+        (
+            &plan["valid_until"],
+            &plan["send_on"],
+            &plan["participants"],
+            &plan["queued"]
+        ),
+        (
+            &json!("2026-12-10"),
+            &json!("2026-12-03"),
+            &json!(2),
+            &json!(0)
+        ),
+        "{plan}"
+    );
 
     // 3 December (valid until 10 December, 7 days before): one SMS to Anna and one to Boris.
     app.clock().set(moscow(3, 12, 0));
@@ -371,6 +391,7 @@ async fn the_expiry_reminder_goes_once_on_its_day_to_each_holder_of_an_unredeeme
         expiry_task(&app.db, c.campaign).await,
         ("done".into(), Some(2))
     );
+    assert_eq!(o["reminders"][0]["queued"], json!(2), "{o}");
 }
 
 #[tokio::test]
@@ -655,28 +676,7 @@ async fn two_workers_on_one_database_send_each_message_once() {
     app.clock().set(moscow(3, 12, 0));
     // 120 messages in the outbox, queued by one write.
     let n = 120;
-    let mut w = app.db.write(&Actor::system()).await.expect("write");
-    for i in 0..n {
-        let phone = format!("+7916{:07}", 1_000_000 + i);
-        let key = format!("load:{i}");
-        let m = domain::db::messages::NewMessage {
-            campaign_id: Some(c.campaign),
-            patient_id: None,
-            purpose: "expiry_reminder",
-            dedup_key: &key,
-            channel: "sms",
-            recipient: &phone,
-            subject: None,
-            body: "Проверка",
-        };
-        assert!(
-            domain::db::messages::enqueue(&mut *w.tx, &m, w.at)
-                .await
-                .expect("enqueue")
-                .is_some()
-        );
-    }
-    w.commit().await.expect("commit");
+    queue_sms(&app, c.campaign, "load", 1_000_000, n).await;
     // Two instances: a second connection pool to the same database, sharing the clinic clock.
     let other = Db::connect_with_clock(&app.config.database_url, app.db.clock.clone())
         .await
@@ -786,8 +786,8 @@ async fn message_settings_are_checked_and_off_queues_nothing() {
 }
 
 #[tokio::test]
-async fn the_demo_clinics_outbox_shows_the_weeks_messages_and_a_sent_a_failed_and_an_unknown_test()
-{
+async fn the_demo_clinics_outbox_shows_the_weeks_messages_e_certificates_the_reminder_ahead_and_a_sent_a_failed_and_an_unknown_test()
+ {
     let app = spawn_app().await;
     domain::demo::load(&app.db, &app.config.public_url)
         .await
@@ -823,6 +823,22 @@ async fn the_demo_clinics_outbox_shows_the_weeks_messages_and_a_sent_a_failed_an
     ] {
         assert!(purposes.contains(&p), "{p} in {purposes:?}");
     }
+    // Participants got their certificates by SMS (and by e-mail where they gave an address),
+    // self-registered ones with a code; the reminder waits for its day.
+    let sent_to = |purpose: &str, channel: &str| {
+        o["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["purpose"] == purpose && m["channel"] == channel && m["status"] == "sent")
+            .count()
+    };
+    assert!(sent_to("e_certificate", "sms") >= 40, "{o}");
+    assert!(sent_to("e_certificate", "email") >= 10, "{o}");
+    assert!(o.to_string().contains("Код подтверждения"), "{o}");
+    let plan = &o["reminders"][0];
+    assert_eq!(plan["queued"], json!(0), "{plan}");
+    assert!(plan["participants"].as_i64() > Some(20), "{plan}");
     // Nothing of it is sent again by the worker.
     let t = Worker::new(app.db.clone(), "worker-a")
         .tick()
@@ -876,25 +892,7 @@ async fn a_server_killed_mid_send_and_restarted_sends_every_message_once_and_the
     c.gateway(&sim, json!({"timeout_ms": "1000"})).await;
     app.clock().set(moscow(3, 12, 0));
     let n = 20;
-    let mut w = app.db.write(&Actor::system()).await.expect("write");
-    for i in 0..n {
-        let phone = format!("+7916{:07}", 2_000_000 + i);
-        let key = format!("restart:{i}");
-        let m = domain::db::messages::NewMessage {
-            campaign_id: Some(c.campaign),
-            patient_id: None,
-            purpose: "expiry_reminder",
-            dedup_key: &key,
-            channel: "sms",
-            recipient: &phone,
-            subject: None,
-            body: "Проверка",
-        };
-        domain::db::messages::enqueue(&mut *w.tx, &m, w.at)
-            .await
-            .expect("enqueue");
-    }
-    w.commit().await.expect("commit");
+    queue_sms(&app, c.campaign, "restart", 2_000_000, n).await;
 
     // The provider takes five, then keeps the sixth waiting: the server dies right then.
     sim.set(Mode::HangAfter(5));

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server_fn::ServerFn;
 
-use crate::helpers::{Api, TestApp, spawn_app};
+use crate::helpers::{Api, TestApp, promo, spawn_app};
 
 struct Clinic {
     marketer: Api,
@@ -21,38 +21,8 @@ struct Clinic {
 
 async fn clinic(app: &TestApp) -> Clinic {
     let marketer = app.api(&app.token(Role::Marketer, None).await);
-    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
-    let (_, store) = marketer
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская"}),
-        )
-        .await;
-    let store = store["id"].as_i64().expect("store");
-    let (_, campaign) = marketer
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2027-01-31",
-                   "face_value": "500", "valid_until": "2027-02-28", "status": "active",
-                   "partner_ids": [partner["id"]]}),
-        )
-        .await;
-    let campaign = campaign["id"].as_i64().expect("campaign");
-    marketer
-        .post(
-            &format!("/campaigns/{campaign}/batches"),
-            json!({"count": 4, "store_ids": [store]}),
-        )
-        .await;
-    let (_, list) = marketer
-        .get(&format!("/campaigns/{campaign}/certificates"))
-        .await;
-    let codes = list
-        .as_array()
-        .expect("certificates")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
+    let p = promo(&marketer, json!({}), json!({}), 4).await;
+    let (store, campaign, codes) = (p.store, p.campaign, p.codes);
     Clinic {
         staff: app
             .person(Role::StoreStaff, Some(store), "Мария Кассирова")

@@ -13,7 +13,7 @@ use domain::types::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{promo, spawn_app};
 
 #[derive(Clone, Debug)]
 struct Delivery {
@@ -96,32 +96,14 @@ async fn a_redemption_and_a_visit_reach_the_integration_signed_and_a_failed_deli
     );
 
     // A campaign, a hand-out (nobody asked to hear of those), a redemption.
-    let (_, partner) = marketer.post("/partners", json!({"name": "Атлет"})).await;
-    let (_, store) = marketer
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская"}),
-        )
-        .await;
-    let (_, campaign) = marketer
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2026-12-20",
-                   "face_value": "500", "valid_until": "2027-01-31", "status": "active",
-                   "partner_ids": [partner["id"]]}),
-        )
-        .await;
-    let campaign = campaign["id"].as_i64().expect("campaign");
-    marketer
-        .post(
-            &format!("/campaigns/{campaign}/batches"),
-            json!({"count": 1, "store_ids": [store["id"]]}),
-        )
-        .await;
-    let (_, list) = marketer
-        .get(&format!("/campaigns/{campaign}/certificates"))
-        .await;
-    let code = list[0]["code"].as_str().expect("code").to_owned();
+    let p = promo(
+        &marketer,
+        json!({}),
+        json!({"end_date": "2026-12-20", "valid_until": "2027-01-31"}),
+        1,
+    )
+    .await;
+    let (store, campaign, code) = (json!({"id": p.store}), p.campaign, p.codes[0].clone());
     let staff = app.api(&app.token(Role::StoreStaff, store["id"].as_i64()).await);
     let (s, h) = staff
         .post(

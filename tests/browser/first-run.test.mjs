@@ -28,6 +28,23 @@ test('a new marketer sets up the clinic, creates a partner, store and campaign, 
     const again = await page.request.get(server.setupLink);
     assert.match(await again.text(), /уже выполнена/, 'a used setup link says so');
 
+    // An integration: a webhook added on the settings page shows its signing secret once.
+    await hydrated(page);
+    const hooks = page.locator('#webhooks');
+    await hooks.locator('input[name=url]').fill('https://crm.smile.clinic/sarafan');
+    await hooks.getByLabel('погашение').uncheck();
+    await hooks.getByRole('button', { name: 'Добавить вебхук' }).click();
+    const secret = (await hooks.locator('code.token').textContent()).trim();
+    assert.match(secret, /^\S{24,}$/, 'the secret is shown');
+    const row = hooks.locator('li', { hasText: 'https://crm.smile.clinic/sarafan' });
+    await row.waitFor();
+    assert.match(await row.textContent(), /выдача, визит/, 'the events ticked');
+    await page.reload();
+    await hydrated(page);
+    assert.equal(await page.locator('#webhooks code.token').count(), 0, 'the secret is shown only once');
+    await page.locator('#webhooks').getByRole('button', { name: 'Удалить https://crm.smile.clinic/sarafan' }).click();
+    await page.locator('#webhooks').getByText('Вебхуков нет.').waitFor();
+
     await page.getByRole('link', { name: 'Партнёры', exact: true }).click();
     await page.waitForURL(`${server.url}/partners`);
     await hydrated(page);

@@ -3,7 +3,7 @@
 
 use domain::messages::{
     Channel, EmailMode, HttpMethod, MessageSettings, MessageStatus, MessageView, OutboxCounts,
-    PRESETS, SmsMode, SmtpSecurity, hhmm, sms_segments,
+    PRESETS, ReminderPlan, SmsMode, SmtpSecurity, hhmm, sms_segments,
 };
 use domain::{DomainError, Lang, Msg};
 use leptos::prelude::*;
@@ -76,6 +76,7 @@ pub fn MessagesPage() -> impl IntoView {
                                 {email_notice}
                                 {filter}
                                 {counts(o.counts, campaign(), lang)}
+                                {reminder_plan(o.reminders, lang)}
                                 {list}
                             }.into_any()
                         }
@@ -112,6 +113,35 @@ fn campaign_filter(
         </form>
     }
     .into_any()
+}
+
+/// The expiry reminders ahead: when each campaign's go out and to how many, or how many went.
+fn reminder_plan(plan: Vec<ReminderPlan>, lang: Lang) -> Option<AnyView> {
+    let date = |d: &str| domain::format::date_text(d, lang);
+    (!plan.is_empty()).then(|| {
+        view! {
+            <section class="card stack" id="reminder-plan">
+                <h2>{Msg::ReminderPlanTitle.text(lang)}</h2>
+                <p class="muted">{Msg::ReminderPlanHint.text(lang)}</p>
+                <ul class="plain">
+                    {plan.into_iter().map(|p| {
+                        let state = if p.queued > 0 {
+                            format!("{}: {}", Msg::RemindersInOutbox.text(lang), p.queued)
+                        } else {
+                            format!("{} {} · {}: {}", Msg::ReminderGoesOn.text(lang), date(&p.send_on), Msg::ReminderReachNow.text(lang), p.participants)
+                        };
+                        view! {
+                            <li>
+                                <strong>{p.campaign_name}</strong>": "{Msg::CertificatesValidUntil.text(lang)}" "{date(&p.valid_until)}
+                                <br/><span>{state}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
+    })
 }
 
 fn counts(c: OutboxCounts, campaign: Option<i64>, lang: Lang) -> AnyView {

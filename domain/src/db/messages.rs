@@ -174,25 +174,7 @@ pub async fn enqueue<'c>(
     m: &NewMessage<'_>,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, DomainError> {
-    sqlx::query_scalar(
-        "INSERT INTO messages (campaign_id, patient_id, purpose, dedup_key, channel, recipient, body, status,
-                               attempts, next_attempt_at, created_at, updated_at, subject)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8, $8, $9)
-         ON CONFLICT (dedup_key) DO NOTHING
-         RETURNING id",
-    )
-    .bind(m.campaign_id)
-    .bind(m.patient_id)
-    .bind(m.purpose)
-    .bind(m.dedup_key)
-    .bind(m.channel)
-    .bind(m.recipient)
-    .bind(m.body)
-    .bind(ts(at))
-    .bind(m.subject)
-    .fetch_optional(e)
-    .await
-    .map_err(internal)
+    insert(e, m, None, at).await
 }
 
 /// Queues a delivery to an integration's endpoint (the message's `recipient` is its URL,
@@ -201,6 +183,15 @@ pub async fn enqueue_webhook<'c>(
     e: impl AnyExecutor<'c>,
     m: &NewMessage<'_>,
     webhook: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, DomainError> {
+    insert(e, m, Some(webhook), at).await
+}
+
+async fn insert<'c>(
+    e: impl AnyExecutor<'c>,
+    m: &NewMessage<'_>,
+    webhook: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<Option<i64>, DomainError> {
     sqlx::query_scalar(
@@ -545,6 +536,54 @@ pub async fn reminder_campaigns<'c>(
     .bind(today)
     .bind(last)
     .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// A campaign whose certificates are still valid, for the outbox's reminder plan.
+#[derive(sqlx::FromRow)]
+pub struct PlannedCampaign {
+    pub id: i64,
+    pub name: String,
+    pub valid_until: String,
+}
+
+/// Campaigns (not drafts) whose certificates are valid on `today` (one, when `campaign` is not
+/// 0), the soonest to expire first; at most 20.
+pub async fn planned_campaigns<'c>(
+    e: impl AnyExecutor<'c>,
+    today: &str,
+    campaign: i64,
+) -> Result<Vec<PlannedCampaign>, DomainError> {
+    sqlx::query_as(
+        "SELECT id, name, valid_until FROM campaigns
+         WHERE status <> 'draft' AND valid_until >= $1 AND ($2 = 0 OR id = $2)
+         ORDER BY valid_until, id LIMIT 20",
+    )
+    .bind(today)
+    .bind(campaign)
+    .fetch_all(e)
+    .await
+    .map_err(internal)
+}
+
+/// How many participants the reminder would reach now (see [`reminder_holders`]) and how many
+/// reminders the campaign already has in the outbox.
+pub async fn reminder_reach<'c>(
+    e: impl AnyExecutor<'c>,
+    campaign: i64,
+) -> Result<(i64, i64), DomainError> {
+    sqlx::query_as(
+        "SELECT
+           (SELECT COUNT(DISTINCT p.id) FROM handouts h
+              JOIN certificates c ON c.id = h.certificate_id
+              JOIN patients p ON p.id = h.patient_id
+             WHERE h.campaign_id = $1 AND c.state = 'handed_out' AND h.confirmed = 1
+               AND p.consent_withdrawn_at IS NULL AND p.anonymised_at IS NULL AND p.phone <> ''),
+           (SELECT COUNT(*) FROM messages WHERE campaign_id = $1 AND purpose = 'expiry_reminder')",
+    )
+    .bind(campaign)
+    .fetch_one(e)
     .await
     .map_err(internal)
 }

@@ -217,31 +217,29 @@ pub async fn redeem(
     // Reception typed the patient, or an integration hears of redemptions: one transaction for
     // the patient, the redemption and the webhook's delivery.
     let inserted = if hooks || phone.is_some() {
-        {
-            let mut w = db.write(actor).await?;
-            let patient = match (&phone, &name) {
-                (Some(p), Some(n)) => {
-                    Some(db::handouts::upsert_patient(&mut w.tx, n, p, None, None, at).await?)
-                }
-                _ => r.row.handout_patient_id,
-            };
-            let inserted = db::checkin::insert_redemption(&mut *w.tx, &new(patient)).await;
-            if let Ok(Some(id)) = inserted {
-                super::webhooks::queue_in(
-                    &mut w.tx,
-                    WebhookEvent::Redemption,
-                    id,
-                    Some(r.row.campaign_id.get()),
-                    serde_json::json!({"certificate": r.cert.code, "campaign_id": r.row.campaign_id,
-                        "store_id": r.row.store_id, "employee_id": r.row.employee_id,
-                        "handout_id": r.row.handout_id, "redeemed_at": db::ts(at)}),
-                    at,
-                )
-                .await?;
-                w.commit().await?;
+        let mut w = db.write(actor).await?;
+        let patient = match (&phone, &name) {
+            (Some(p), Some(n)) => {
+                Some(db::handouts::upsert_patient(&mut w.tx, n, p, None, None, at).await?)
             }
-            inserted
+            _ => r.row.handout_patient_id,
+        };
+        let inserted = db::checkin::insert_redemption(&mut *w.tx, &new(patient)).await;
+        if let Ok(Some(id)) = inserted {
+            super::webhooks::queue_in(
+                &mut w.tx,
+                WebhookEvent::Redemption,
+                id,
+                Some(r.row.campaign_id.get()),
+                serde_json::json!({"certificate": r.cert.code, "campaign_id": r.row.campaign_id,
+                    "store_id": r.row.store_id, "employee_id": r.row.employee_id,
+                    "handout_id": r.row.handout_id, "redeemed_at": db::ts(at)}),
+                at,
+            )
+            .await?;
+            w.commit().await?;
         }
+        inserted
     } else {
         // The hot path: one statement, no explicit transaction.
         let _turn = db.write_turn().await;

@@ -30,8 +30,8 @@ use crate::format;
 use crate::ids::CampaignId;
 use crate::messages::{
     Channel, EmailMode, HttpMethod, MAX_ATTEMPTS, MAX_LIST, MessageSettings, MessageSettingsInput,
-    MessageStatus, MessageView, Outbox, OutboxCounts, Purpose, ReminderFacts, SmsMode,
-    SmtpSecurity, address_of, fill_gateway, in_window, json_escaped, masked_email, render,
+    MessageStatus, MessageView, Outbox, OutboxCounts, Purpose, ReminderFacts, ReminderPlan,
+    SmsMode, SmtpSecurity, address_of, fill_gateway, in_window, json_escaped, masked_email, render,
     url_encoded,
 };
 use crate::policy::Op;
@@ -195,11 +195,30 @@ pub async fn outbox(
         }
     }
     let (s, _) = db::messages::settings(&db.pool).await?;
+    let today = db.clock.today();
+    let mut reminders = Vec::new();
+    for c in db::messages::planned_campaigns(&db.pool, &db::date_str(today), campaign.unwrap_or(0))
+        .await?
+    {
+        let Ok(valid_until) = db::stored_date(&c.valid_until) else {
+            continue;
+        };
+        let (participants, queued) = db::messages::reminder_reach(&db.pool, c.id).await?;
+        reminders.push(ReminderPlan {
+            campaign_id: c.id,
+            campaign_name: c.name,
+            valid_until: db::date_str(valid_until),
+            send_on: db::date_str((valid_until - Duration::days(s.reminder_days)).max(today)),
+            participants,
+            queued,
+        });
+    }
     Ok(Outbox {
         counts,
         messages: rows.into_iter().map(|r| view_of(db, r)).collect(),
         sms_off: s.sms_mode == SmsMode::Off,
         email_off: s.email_mode == EmailMode::Off,
+        reminders,
     })
 }
 
