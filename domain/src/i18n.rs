@@ -932,6 +932,7 @@ messages! {
     ReminderGoesOn => "SMS уйдут", "SMS go out on";
     ReminderReachNow => "получателей сейчас", "recipients now";
     RemindersInOutbox => "напоминаний в журнале", "reminders in the outbox";
+    SmsWindowClosed => "Сейчас SMS не отправляются: очередь ждёт окна отправки (время клиники)", "SMS are not sent now: the queue waits for the sending window (clinic time)";
     SmsPreset => "Провайдер: заполнить настройки шлюза", "Provider: fill in the gateway's settings";
     SmsPresetNone => "— свои настройки (ниже) —", "— my own settings (below) —";
 }

@@ -241,6 +241,10 @@ pub struct Outbox {
     /// The expiry reminders ahead (item 20): when each campaign's go out and to how many.
     #[serde(default)]
     pub reminders: Vec<ReminderPlan>,
+    /// Outside the SMS sending window now: its hours in clinic time ("09:00–21:00"), which the
+    /// queued SMS wait for.
+    #[serde(default)]
+    pub sms_window_closed: Option<String>,
 }
 
 /// When a campaign's expiry reminder goes out (item 20), and to how many participants as

@@ -422,6 +422,11 @@ async fn the_reminders_day_and_the_sending_window_are_the_clinics_not_the_server
     let t = worker.tick().await.expect("tick");
     assert_eq!((t.reminders_queued, t.sent), (1, 0), "{t:?}");
     assert!(sim.received().is_empty());
+    assert_eq!(
+        c.outbox().await["sms_window_closed"],
+        json!("09:00–21:00"),
+        "the outbox says what the queue waits for"
+    );
     // 08:59 there: still night.
     app.clock().set(
         Utc.with_ymd_and_hms(2026, 12, 2, 22, 59, 0)
@@ -437,6 +442,7 @@ async fn the_reminders_day_and_the_sending_window_are_the_clinics_not_the_server
     );
     assert_eq!(worker.tick().await.expect("tick").sent, 1);
     assert_eq!(sim.accepted(), ["79161112233"]);
+    assert_eq!(c.outbox().await["sms_window_closed"], Value::Null);
 }
 
 #[tokio::test]

@@ -65,6 +65,7 @@ pub fn MessagesPage() -> impl IntoView {
                         Ok(o) => {
                             let notice = o.sms_off.then(|| view! { <p class="notice">{t(Msg::SmsOffNotice)}</p> });
                             let email_notice = o.email_off.then(|| view! { <p class="notice">{t(Msg::EmailOffNotice)}</p> });
+                            let window_notice = o.sms_window_closed.clone().map(|w| view! { <p class="notice" id="sms-window">{t(Msg::SmsWindowClosed)}": "{w}</p> });
                             let filter = campaign_filter(campaigns.await.unwrap_or_default(), campaign(), status(), lang);
                             let list = if o.messages.is_empty() {
                                 view! { <p class="empty">{t(Msg::NoMessages)}</p> }.into_any()
@@ -74,6 +75,7 @@ pub fn MessagesPage() -> impl IntoView {
                             view! {
                                 {notice}
                                 {email_notice}
+                                {window_notice}
                                 {filter}
                                 {counts(o.counts, campaign(), lang)}
                                 {reminder_plan(o.reminders, lang)}

@@ -31,8 +31,8 @@ use crate::ids::CampaignId;
 use crate::messages::{
     Channel, EmailMode, HttpMethod, MAX_ATTEMPTS, MAX_LIST, MessageSettings, MessageSettingsInput,
     MessageStatus, MessageView, Outbox, OutboxCounts, Purpose, ReminderFacts, ReminderPlan,
-    SmsMode, SmtpSecurity, address_of, fill_gateway, in_window, json_escaped, masked_email, render,
-    url_encoded,
+    SmsMode, SmtpSecurity, address_of, fill_gateway, hhmm, in_window, json_escaped, masked_email,
+    render, url_encoded,
 };
 use crate::policy::Op;
 use crate::types::Phone;
@@ -219,6 +219,17 @@ pub async fn outbox(
         sms_off: s.sms_mode == SmsMode::Off,
         email_off: s.email_mode == EmailMode::Off,
         reminders,
+        sms_window_closed: {
+            let local = db.clock.local(db.now());
+            let minute = i64::from(local.hour() * 60 + local.minute());
+            (s.sms_mode != SmsMode::Off && !in_window(&s, minute)).then(|| {
+                format!(
+                    "{}–{}",
+                    hhmm(s.window_from_minute),
+                    hhmm(s.window_to_minute)
+                )
+            })
+        },
     })
 }
 
