@@ -22,9 +22,35 @@ use leptos_router::{
 use crate::i18n::{provide_lang, t};
 use domain::Msg;
 
+/// The participants' public pages, opened once on their own phones over mobile data: the
+/// certificate `/c/{code}` and self-registration `/join/{campaign}/{store}`. They are sent as
+/// plain HTML — no WebAssembly, no service worker, no web-app manifest — and their forms are
+/// ordinary form posts (server functions redirect back, with the error in the address).
+pub fn light_path(path: &str) -> bool {
+    path.starts_with("/c/") || path.starts_with("/join/")
+}
+
+/// True while rendering a [`light_path`] page on the server. The browser bundle never runs on
+/// such a page (it is not sent), so there it is always false.
+pub fn light_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| light_path(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::request_lang();
+    let light = light_page();
+    if light && let Some(shared) = Owner::current_shared_context() {
+        // Nothing will hydrate the page: its resources' data need not be sent again for that.
+        shared.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -32,10 +58,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#0f766e"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
+                {(!light).then(|| view! { <link rel="manifest" href="/manifest.webmanifest"/> })}
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
-                <HydrationScripts options/>
+                {(!light).then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -53,7 +79,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="sarafan" href="/pkg/sarafan.css"/>
         <Title text=t(Msg::AppName)/>
         <Meta name="description" content=t(Msg::AppTagline)/>
-        <Link rel="prefetch" href="/offline.html"/>
+        // The service worker's offline page, for the app's own pages only.
+        {(!light_page()).then(|| view! { <Link rel="prefetch" href="/offline.html"/> })}
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=StaticSegment("login") view=pages::auth::LoginPage ssr=SsrMode::Async/>

@@ -329,3 +329,79 @@ async fn a_self_registration_sent_before_the_page_script_runs_shows_the_certific
     assert_eq!(check["verdict"], "valid");
     assert_eq!(check["certificate"]["participant_name"], "Вера Листова");
 }
+
+#[tokio::test]
+async fn a_participants_public_pages_come_without_the_app_bundle_and_a_refused_plain_post_comes_back_with_its_error()
+ {
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let html = |path: String| {
+        let browser = browser.clone();
+        let url = app.url(&path);
+        async move {
+            let r = browser.get(url).send().await.expect("page");
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            r.text().await.expect("html")
+        }
+    };
+    let join = format!("/join/{}/{}", c.campaign, c.store);
+    let certificate = format!("/c/{}", c.codes[0].replace('-', ""));
+    for path in [join.clone(), certificate] {
+        let page = html(path.clone()).await;
+        for absent in [
+            "sarafan.js",
+            ".wasm",
+            "manifest.webmanifest",
+            "offline.html",
+        ] {
+            assert!(!page.contains(absent), "{path} refers to {absent}");
+        }
+        assert!(
+            page.contains("/pkg/sarafan.css"),
+            "{path} keeps the stylesheet"
+        );
+    }
+    // The app's own pages still hydrate.
+    let login = html("/login".into()).await;
+    assert!(login.contains("sarafan_bg.wasm") && login.contains("manifest.webmanifest"));
+
+    // No consent: the plain form post goes back to the form with the error in the address, and
+    // the form shows it, translated, at its field.
+    let r = browser
+        .post(app.url(JoinCampaign::PATH))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", &app.config.public_url)
+        .header("referer", app.url(&join))
+        .form(&[
+            ("campaign_id", c.campaign.to_string().as_str()),
+            ("store_id", c.store.to_string().as_str()),
+            ("name", "Вера Листова"),
+            ("phone", "8 (916) 777-88-99"),
+        ])
+        .send()
+        .await
+        .expect("join");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let back = location
+        .strip_prefix(&app.url(""))
+        .unwrap_or(&location)
+        .to_owned();
+    assert!(
+        back.starts_with(&join) && back.contains("__err="),
+        "{location}"
+    );
+    let page = html(back).await;
+    assert!(
+        page.contains("нужно согласие участника"),
+        "the refusal is shown on the form"
+    );
+    assert!(page.contains("id=\"join-form\"") && page.contains("/join.js"));
+}

@@ -5,7 +5,7 @@
 // each page weighs on a first visit (compressed bytes over the network).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, hydrated, screenshot, PHONE } from './lib.mjs';
+import { startServer, startBrowser, hydrated, screenshot, signIn, invitePerson, acceptInviteLink, lightPage, PHONE } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer({ demo: true }); });
@@ -13,34 +13,9 @@ after(async () => { await server?.stop(); });
 
 const LAPTOP = { width: 1280, height: 860 };
 
-async function signInAsMarketer(page) {
-  await page.goto(`${server.url}/login`);
-  await hydrated(page);
-  await page.fill('input[name=email]', 'marketer@demo.sarafan');
-  await page.fill('input[name=password]', 'sarafan-demo-2026');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${server.url}/`);
-}
-
-/** Invites a person from the People page; returns the one-time link. */
-async function invite(page, name, role, store) {
-  await page.goto(`${server.url}/people`);
-  await hydrated(page);
-  await page.fill('input[name=name]', name);
-  await page.selectOption('select[name=role]', role);
-  if (store) await page.selectOption('select[name=store_id]', { label: store });
-  await page.getByRole('button', { name: 'Пригласить' }).first().click();
-  const card = page.locator('#new-invite', { hasText: name });
-  await card.waitFor();
-  return card.locator('input.invite-url').inputValue();
-}
-
-async function acceptInvite(page, url) {
-  await page.goto(url);
-  await hydrated(page);
-  await page.getByRole('button', { name: /Войти|Принять/ }).click();
-  await page.waitForURL(`${server.url}/`);
-}
+const signInAsMarketer = (page) => signIn(page, server.url);
+const invite = (page, name, role, store) => invitePerson(page, server.url, name, role, store);
+const acceptInvite = (page, link) => acceptInviteLink(page, server.url, link);
 
 /** The page's width beyond the window, in CSS pixels (0 when nothing scrolls sideways). */
 async function overflow(page) {
@@ -68,9 +43,15 @@ async function visitAll(browser, role, paths, { signedIn = true } = {}) {
     const before = browser.errors.length;
     const response = await page.goto(`${server.url}${path}`);
     assert.equal(response.status(), 200, `${role} may open ${path}`);
-    await hydrated(page).catch((e) => {
-      throw new Error(`${role}: ${path} did not hydrate: ${browser.errors.slice(before).join('\n')}\n${e}`);
-    });
+    if (lightPage(path)) {
+      // A participant's page is plain HTML: no bundle to hydrate it.
+      await page.waitForLoadState('load');
+      assert.equal(await page.locator('html[data-hydrated]').count(), 0, `${path} is not hydrated`);
+    } else {
+      await hydrated(page).catch((e) => {
+        throw new Error(`${role}: ${path} did not hydrate: ${browser.errors.slice(before).join('\n')}\n${e}`);
+      });
+    }
     // Resources that load after hydration (lists, forms) must settle too.
     await page.waitForLoadState('networkidle');
     weights[path] = await weight(page);

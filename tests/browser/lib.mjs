@@ -121,6 +121,65 @@ export async function hydrated(page) {
   await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
 }
 
+/** Signs in on the sign-in page (the demo's marketer unless told). */
+export async function signIn(page, base, email = 'marketer@demo.sarafan', password = 'sarafan-demo-2026') {
+  await page.goto(`${base}/login`);
+  await hydrated(page);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+/** Invites a person from the People page (as a signed-in marketer); returns the one-time link. */
+export async function invitePerson(page, base, name, role, store) {
+  await page.goto(`${base}/people`);
+  await hydrated(page);
+  await page.fill('input[name=name]', name);
+  await page.selectOption('select[name=role]', role);
+  if (store) await page.selectOption('select[name=store_id]', { label: store });
+  await page.getByRole('button', { name: 'Пригласить' }).first().click();
+  const card = page.locator('#new-invite', { hasText: name });
+  await card.waitFor();
+  return card.locator('input.invite-url').inputValue();
+}
+
+/** Accepts an invite link: the page is then signed in as that person. */
+export async function acceptInviteLink(page, base, link) {
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByRole('button', { name: /Войти|Принять/ }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+/** The participants' public pages, sent without the app's WebAssembly. */
+export function lightPage(path) {
+  return /^\/(c|join)\//.test(path);
+}
+
+/** Runs `load` (a navigation, a form post) and weighs what it brought over the network: every
+ * response's bytes as they came (compressed, with headers: CDP's encodedDataLength), redirects
+ * included. Resolves to { total, entries: [{ url, bytes }] }. Clear the cache first for a first
+ * visit. */
+export async function weigh(page, load) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map();
+  const entries = [];
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.redirectResponse) entries.push({ url: urls.get(e.requestId), bytes: e.redirectResponse.encodedDataLength ?? 0 });
+    urls.set(e.requestId, e.request.url);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const url = urls.get(e.requestId);
+    if (/^https?:/.test(url ?? '')) entries.push({ url, bytes: e.encodedDataLength }); // not data: URLs
+  });
+  await load();
+  await page.waitForLoadState('networkidle');
+  await cdp.detach();
+  return { total: entries.reduce((n, e) => n + e.bytes, 0), entries };
+}
+
 /** Screenshots go to target/browser-screenshots for people to look at. */
 export async function screenshot(page, name) {
   const dir = path.join(root, 'target/browser-screenshots');

@@ -54,6 +54,10 @@ const WATCHED: &[&str] = &[
 /// The first `wasm-opt` (binaryen) version whose output hydrates correctly.
 const MIN_WASM_OPT_VERSION: u32 = 116;
 
+/// The version of `wasm-bindgen-cli-support` (pinned in Cargo.toml, equal to the app's
+/// `wasm-bindgen`): part of what a cached bundle was made with.
+const WASM_BINDGEN: &str = "0.2.130";
+
 fn main() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
@@ -282,38 +286,31 @@ impl Workspace {
         let wasm = pkg.join("sarafan_bg.wasm");
         let js = pkg.join("sarafan.js");
 
-        step("wasm-bindgen", || {
+        if mode == Mode::Release && find_in_path("npm").is_some() {
+            // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
+            // bundle; without it the build goes on unoptimised.
+            if let Err(e) = self.npm_ci() {
+                println!("xtask: note: {e:#}; going on without the node tools");
+            }
+        }
+
+        step("app bundle (wasm-bindgen, wasm-opt)", || {
             let input = self
                 .target
                 .join("wasm32-unknown-unknown")
                 .join(mode.wasm_profile_dir())
                 .join("app.wasm");
+            let out = self.target.join("bundle").join(mode.wasm_profile_dir());
+            self.bindgen(&input, &out, "sarafan", mode == Mode::Release)?;
             // Start from a clean site so removed assets and stale snippets don't linger.
             if site.exists() {
                 fs::remove_dir_all(&site)
                     .with_context(|| format!("cannot remove {}", site.display()))?;
             }
-            wasm_bindgen_cli_support::Bindgen::new()
-                .input_path(&input)
-                .web(true)?
-                .out_name("sarafan")
-                .typescript(false)
-                .generate(&pkg)
-                .with_context(|| format!("wasm-bindgen failed on {}", input.display()))
+            copy_dir(&out, &pkg)
         })?;
 
         step("scanner (wasm)", || self.build_scanner(&pkg))?;
-
-        if mode == Mode::Release {
-            // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
-            // bundle; without it the build goes on unoptimised.
-            if find_in_path("npm").is_some()
-                && let Err(e) = self.npm_ci()
-            {
-                println!("xtask: note: {e:#}; going on without the node tools");
-            }
-            step("wasm-opt", || self.wasm_opt(&wasm))?;
-        }
 
         step("assets", || {
             let css = self.root.join("style/main.css");
@@ -329,6 +326,8 @@ impl Workspace {
             }
             stamp_service_worker(&site)
         })?;
+
+        step("precompress (.br, .gz)", || self.precompress(&pkg, mode))?;
 
         if server {
             step("server", || {
@@ -378,26 +377,112 @@ impl Workspace {
             .join(profile.wasm_profile_dir())
             .join("scanner.wasm");
         let out = self.target.join("scanner");
-        let files = ["scanner.js", "scanner_bg.wasm"];
-        let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-        let fresh = files.iter().all(
-            |f| matches!((modified(&input), modified(&out.join(f))), (Some(i), Some(o)) if o >= i),
-        );
-        if !fresh {
-            wasm_bindgen_cli_support::Bindgen::new()
-                .input_path(&input)
-                .web(true)?
-                .out_name("scanner")
-                .typescript(false)
-                .generate(&out)
-                .with_context(|| format!("wasm-bindgen failed on {}", input.display()))?;
-            self.wasm_opt(&out.join("scanner_bg.wasm"))?;
-        }
+        self.bindgen(&input, &out, "scanner", true)?;
         fs::create_dir_all(pkg).with_context(|| format!("cannot create {}", pkg.display()))?;
-        for f in files {
+        for f in ["scanner.js", "scanner_bg.wasm"] {
             fs::copy(out.join(f), pkg.join(f))
                 .with_context(|| format!("cannot copy {f} into {}", pkg.display()))?;
         }
+        Ok(())
+    }
+
+    /// wasm-bindgen, then wasm-opt when `optimise`, of the .wasm `input` into the directory
+    /// `out` (`{name}.js`, `{name}_bg.wasm`, any snippets). Skipped when `out` was made from the
+    /// same .wasm (by content) with the same tools: a restart with no change costs a hash, not
+    /// the minute wasm-opt takes. What `out` was made from is kept in `out.key`, written last.
+    fn bindgen(&self, input: &Path, out: &Path, name: &str, optimise: bool) -> Result<()> {
+        let bytes = fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+        let optimiser = if optimise {
+            match self.wasm_opt_tool() {
+                Some((bin, version)) => format!("wasm-opt {version} ({})", bin.display()),
+                None => "no wasm-opt".into(),
+            }
+        } else {
+            "not optimised".into()
+        };
+        let key = format!(
+            "{} {name} wasm-bindgen {WASM_BINDGEN} {optimiser}\n",
+            sha256_hex(&bytes)
+        );
+        let key_file = out.with_extension("key");
+        let made = [format!("{name}.js"), format!("{name}_bg.wasm")];
+        if fs::read_to_string(&key_file).is_ok_and(|k| k == key)
+            && made.iter().all(|f| out.join(f).is_file())
+        {
+            println!("xtask: {name}: the .wasm is unchanged, bindgen and wasm-opt skipped");
+            return Ok(());
+        }
+        let _ = fs::remove_file(&key_file);
+        if out.exists() {
+            fs::remove_dir_all(out).with_context(|| format!("cannot remove {}", out.display()))?;
+        }
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_bytes(name, bytes)
+            .web(true)?
+            .out_name(name)
+            .typescript(false)
+            .generate(out)
+            .with_context(|| format!("wasm-bindgen failed on {}", input.display()))?;
+        if optimise {
+            self.wasm_opt(&out.join(format!("{name}_bg.wasm")))?;
+        }
+        fs::write(&key_file, key).with_context(|| format!("cannot write {}", key_file.display()))
+    }
+
+    /// Writes `.br` and `.gz` beside every JS, WASM and CSS file in `pkg` (served as they are by
+    /// the server: nothing is compressed per request). Compressing is slow (brotli's best takes
+    /// seconds on the bundle), so each result is kept in `target/compressed/{profile}/` under
+    /// the hash of what it compresses and reused while that file does not change; entries no
+    /// longer used are removed. Dev builds compress faster and a little less.
+    fn precompress(&self, pkg: &Path, mode: Mode) -> Result<()> {
+        let cache = self.target.join("compressed").join(mode.wasm_profile_dir());
+        fs::create_dir_all(&cache).with_context(|| format!("cannot create {}", cache.display()))?;
+        let (brotli_quality, gzip_level) = match mode {
+            Mode::Release => (11, 9),
+            Mode::Dev => (5, 6),
+        };
+        let mut used = std::collections::HashSet::new();
+        let (mut made, mut reused) = (0, 0);
+        for entry in fs::read_dir(pkg).with_context(|| format!("cannot read {}", pkg.display()))? {
+            let path = entry?.path();
+            let compressible = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "js" | "wasm" | "css"));
+            if !compressible || !path.is_file() {
+                continue;
+            }
+            let bytes =
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let hash = sha256_hex(&bytes);
+            for (ext, compress) in [
+                ("br", Compression::Brotli(brotli_quality)),
+                ("gz", Compression::Gzip(gzip_level)),
+            ] {
+                let cached = cache.join(format!("{hash}.{ext}"));
+                used.insert(cached.clone());
+                if cached.is_file() {
+                    reused += 1;
+                } else {
+                    let tmp = cached.with_extension(format!("{ext}.tmp"));
+                    fs::write(&tmp, compress.apply(&bytes)?)
+                        .with_context(|| format!("cannot write {}", tmp.display()))?;
+                    fs::rename(&tmp, &cached)?;
+                    made += 1;
+                }
+                let mut beside = path.clone().into_os_string();
+                beside.push(format!(".{ext}"));
+                fs::copy(&cached, &beside)
+                    .with_context(|| format!("cannot copy {}", cached.display()))?;
+            }
+        }
+        for entry in fs::read_dir(&cache)? {
+            let path = entry?.path();
+            if !used.contains(&path) {
+                let _ = fs::remove_file(&path);
+            }
+        }
+        println!("xtask: {made} compressed files written, {reused} unchanged ones reused");
         Ok(())
     }
 
@@ -517,8 +602,8 @@ impl Workspace {
         Ok(())
     }
 
-    /// Shrinks the bundle with binaryen's `wasm-opt`, if a usable one is installed.
-    fn wasm_opt(&self, wasm: &Path) -> Result<()> {
+    /// binaryen's `wasm-opt` and its version, if a usable one is installed (a note otherwise).
+    fn wasm_opt_tool(&self) -> Option<(PathBuf, u32)> {
         let local = self
             .root
             .join("node_modules/.bin")
@@ -531,7 +616,7 @@ impl Workspace {
                 "xtask: note: no wasm-opt found, the bundle is unoptimised (bigger); \
                  `npm install binaryen@132` in the workspace root to fix"
             );
-            return Ok(());
+            return None;
         };
         let version = Command::new(&bin)
             .arg("--version")
@@ -539,23 +624,30 @@ impl Workspace {
             .ok()
             .and_then(|out| parse_wasm_opt_version(&String::from_utf8_lossy(&out.stdout)));
         match version {
-            Some(v) if v >= MIN_WASM_OPT_VERSION => {}
+            Some(v) if v >= MIN_WASM_OPT_VERSION => Some((bin, v)),
             Some(v) => {
                 println!(
                     "xtask: note: skipping {} (binaryen {v} < {MIN_WASM_OPT_VERSION} breaks \
                      hydration), the bundle is unoptimised; `npm install binaryen@132` to fix",
                     bin.display()
                 );
-                return Ok(());
+                None
             }
             None => {
                 println!(
                     "xtask: note: skipping {} (unknown version), the bundle is unoptimised",
                     bin.display()
                 );
-                return Ok(());
+                None
             }
         }
+    }
+
+    /// Shrinks the bundle with binaryen's `wasm-opt`, if a usable one is installed.
+    fn wasm_opt(&self, wasm: &Path) -> Result<()> {
+        let Some((bin, _)) = self.wasm_opt_tool() else {
+            return Ok(());
+        };
         let tmp = wasm.with_extension("opt.wasm");
         // The features rustc enables by default for wasm32-unknown-unknown (Rust >= 1.87).
         let status = Command::new(&bin)
@@ -834,6 +926,45 @@ fn stamp_service_worker(site: &Path) -> Result<()> {
         bail!("public/sw.js no longer has the line `const VERSION = 'dev';` that the build stamps");
     }
     fs::write(&sw, stamped).with_context(|| format!("cannot write {}", sw.display()))
+}
+
+/// A way to compress a file for `Content-Encoding`, with its level.
+enum Compression {
+    Brotli(u32),
+    Gzip(u32),
+}
+
+impl Compression {
+    fn apply(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+        use std::io::Write;
+        let mut out = Vec::new();
+        match *self {
+            Compression::Brotli(quality) => {
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: quality as i32,
+                    lgwin: 22,
+                    ..Default::default()
+                };
+                brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+            }
+            Compression::Gzip(level) => {
+                let mut enc =
+                    flate2::write::GzEncoder::new(&mut out, flate2::Compression::new(level));
+                enc.write_all(bytes)?;
+                enc.finish()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// SHA-256 of `bytes` in hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn parse_wasm_opt_version(text: &str) -> Option<u32> {

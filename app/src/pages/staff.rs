@@ -345,7 +345,7 @@ pub fn JoinPage() -> impl IntoView {
                                 _ if !open => view! { <p class="form-error">{t(Msg::JoinClosed)}</p> }.into_any(),
                                 _ => { let consent = consent.clone(); view! {
                                     <FormError error=form_error/>
-                                    <ActionForm action=join attr:class="stack card">
+                                    <ActionForm action=join attr:class="stack card" attr:id="join-form">
                                         <input type="hidden" name="campaign_id" value=cid/>
                                         <input type="hidden" name="store_id" value=sid/>
                                         // The paper form's number from its QR (`?form=N`): counted as a form used.
@@ -365,6 +365,9 @@ pub fn JoinPage() -> impl IntoView {
                                         {move || error.get().and_then(|e| e.for_field("consent").map(|f| f.code.msg().text(lang))).map(|m| view! { <p class="field-error">{m}</p> })}
                                         <button type="submit" class="btn btn-primary btn-big">{t(Msg::JoinButton)}</button>
                                     </ActionForm>
+                                    // Sent without the app's bundle: a few lines keep what was typed
+                                    // through a refused post and stop a second tap from posting twice.
+                                    {crate::light_page().then(|| view! { <script src="/join.js" defer=true></script> })}
                                 }.into_any() }
                             }}
                         }.into_any()

@@ -1,0 +1,141 @@
+// Page weight on a first visit (no cache, no service worker): every response's compressed bytes,
+// headers included, summed per page and printed. The participants' own pages — self-registration
+// from a poster, its success screen (the certificate), the certificate opened from its QR — come
+// without the app's WebAssembly and must stay within 60 KB each; none registers a service worker.
+// The staff home and reception's check-in are printed too (their budget comes later).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, hydrated, signIn, invitePerson, acceptInviteLink, weigh, PHONE } from './lib.mjs';
+
+/** What a participant's phone may download for one page, everything included. */
+const PARTICIPANT_BUDGET = 60 * 1024;
+
+let server;
+before(async () => { server = await startServer({ demo: true }); });
+after(async () => { await server?.stop(); });
+
+function print(name, { total, entries }) {
+  for (const e of entries) console.log(`weight: ${name}: ${new URL(e.url).pathname}${new URL(e.url).search ? '?…' : ''} ${e.bytes} bytes`);
+  console.log(`page weight (first visit, compressed): ${name} ${total} bytes (${(total / 1024).toFixed(1)} KB), ${entries.length} responses`);
+}
+
+/** Service workers registered for the page's origin, asked from the page itself. */
+async function serviceWorkers(page) {
+  return page.evaluate(async () => (navigator.serviceWorker ? (await navigator.serviceWorker.getRegistrations()).length : 0));
+}
+
+test('a participant\'s pages weigh at most 60 KB each on a first visit, with no WebAssembly and no service worker (figures printed)', async () => {
+  const marketer = await startBrowser({ serviceWorkers: 'block' });
+  let campaign;
+  let store;
+  try {
+    const m = await marketer.page();
+    await signIn(m, server.url);
+    campaign = (await (await m.request.get(`${server.url}/api/v1/campaigns`)).json())[0];
+    store = (await (await m.request.get(`${server.url}/api/v1/stores`)).json()).find((s) => s.name === 'Атлет на Тверской');
+  } finally {
+    await marketer.close();
+  }
+  const figures = {};
+  const check = async (name, page, browser, weight) => {
+    figures[name] = weight;
+    print(name, weight);
+    const wasm = weight.entries.filter((e) => /\.wasm(\?|$)/.test(e.url));
+    assert.deepEqual(wasm, [], `${name}: no WebAssembly requested`);
+    assert.equal(await page.locator('html[data-hydrated]').count(), 0, `${name}: nothing hydrates the page`);
+    assert.equal(await serviceWorkers(page), 0, `${name}: no service worker registered`);
+    assert.equal(browser.context.serviceWorkers().length, 0, `${name}: no service worker running`);
+    assert.deepEqual(browser.errors, [], `${name}: no console or page errors`);
+  };
+
+  // A phone that has never seen Sarafan scans the poster (service workers allowed: none may come).
+  const phone = await startBrowser({ viewport: PHONE });
+  let code;
+  try {
+    const page = await phone.page();
+    const cdp = await phone.context.newCDPSession(page);
+    await cdp.send('Network.clearBrowserCache');
+    await check('participant /join/{campaign}/{store}', page, phone,
+      await weigh(page, () => page.goto(`${server.url}/join/${campaign.id}/${store.id}`)));
+    await page.fill('input[name=name]', 'Лёгкая Страница');
+    await page.fill('input[name=phone]', '8 (916) 404-40-40');
+    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    // The success screen as if first seen: the post, its redirect and the certificate page.
+    await cdp.send('Network.clearBrowserCache');
+    const done = await weigh(page, () => Promise.all([
+      page.waitForURL(/\/c\/[0-9A-Z]+\?new=1$/),
+      page.getByRole('button', { name: 'Получить сертификат' }).click(),
+    ]));
+    await page.locator('#fresh-certificate').waitFor();
+    assert.equal(await page.locator('.qr svg').count(), 1, 'the certificate\'s QR code');
+    await check('participant join success (/c/{code}?new=1)', page, phone, done);
+    code = (await page.locator('.big-code').textContent()).trim().replaceAll('-', '');
+    // The phone confirmation by the SMS code (when the clinic sends one) is a plain form too:
+    // a wrong code comes back with the reason at the field.
+    if (await page.locator('#confirm-phone').count()) {
+      await page.fill('input[name=sms_code]', '000000');
+      await page.getByRole('button', { name: 'Подтвердить телефон' }).click();
+      await page.locator('#confirm-phone', { hasText: 'неверный код из SMS' }).waitFor();
+      assert.match(new URL(page.url()).pathname, /^\/c\//, 'back on the certificate');
+      console.log('light pages: the SMS confirmation form answered a wrong code without WebAssembly');
+    }
+  } finally {
+    await phone.close();
+  }
+
+  // Later, another phone opens the certificate from its QR code.
+  const other = await startBrowser({ viewport: PHONE });
+  try {
+    const page = await other.page();
+    await check('participant /c/{code}', page, other, await weigh(page, () => page.goto(`${server.url}/c/${code}`)));
+    assert.equal(await page.locator('.qr svg').count(), 1, 'the QR code to show at reception');
+  } finally {
+    await other.close();
+  }
+
+  for (const [name, { total }] of Object.entries(figures)) {
+    assert.ok(total <= PARTICIPANT_BUDGET, `${name} weighs ${total} bytes, over ${PARTICIPANT_BUDGET}`);
+  }
+});
+
+test('the staff home and reception\'s check-in: first-visit weights (printed, no budget yet)', async () => {
+  const marketer = await startBrowser({ serviceWorkers: 'block' });
+  const sessions = {};
+  try {
+    const m = await marketer.page();
+    await signIn(m, server.url);
+    const people = {
+      'store staff /': ['Лена Лёгкая', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет на Тверской', '/'],
+      'reception /checkin': ['Ира Лёгкая', 'reception', undefined, '/checkin'],
+    };
+    for (const [name, [person, role, storeName, path]] of Object.entries(people)) {
+      const link = await invitePerson(m, server.url, person, role, storeName);
+      const b = await startBrowser({ serviceWorkers: 'block' });
+      try {
+        await acceptInviteLink(await b.page(), server.url, link);
+        sessions[name] = { cookies: await b.context.cookies(), path };
+      } finally {
+        await b.close();
+      }
+    }
+  } finally {
+    await marketer.close();
+  }
+  for (const [name, { cookies, path }] of Object.entries(sessions)) {
+    // A fresh profile with the session cookie and no service worker: everything over the network.
+    const b = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
+    try {
+      await b.context.addCookies(cookies);
+      const page = await b.page();
+      const weight = await weigh(page, async () => {
+        await page.goto(`${server.url}${path}`);
+        await hydrated(page);
+      });
+      print(name, weight);
+      assert.ok(weight.entries.some((e) => e.url.endsWith('.wasm')), `${name}: the app's bundle was loaded`);
+      assert.deepEqual(b.errors, [], `${name}: no console or page errors`);
+    } finally {
+      await b.close();
+    }
+  }
+});
