@@ -3,7 +3,7 @@
 // the store and the employee.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, hydrated, screenshot, PHONE } from './lib.mjs';
+import { startServer, startBrowser, hydrated, screenshot, PHONE, invitePerson, acceptInviteLink } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer({ demo: true }); });
@@ -11,26 +11,6 @@ after(async () => { await server?.stop(); });
 
 const LAPTOP = { width: 1280, height: 860 };
 const digits = (s) => Number((s ?? '').replace(/[^0-9]/g, ''));
-
-/** Invites a person from the marketer's People page; returns the invite link. */
-async function invite(page, name, role, store) {
-  await page.goto(`${server.url}/people`);
-  await hydrated(page);
-  await page.fill('input[name=name]', name);
-  await page.selectOption('select[name=role]', role);
-  if (store) await page.selectOption('select[name=store_id]', { label: store });
-  await page.getByRole('button', { name: 'Пригласить' }).first().click();
-  const card = page.locator('#new-invite', { hasText: name });
-  await card.waitFor();
-  return card.locator('input.invite-url').inputValue();
-}
-
-async function acceptInvite(page, url) {
-  await page.goto(url);
-  await hydrated(page);
-  await page.getByRole('button', { name: /Войти|Принять/ }).click();
-  await page.waitForURL(`${server.url}/`);
-}
 
 async function storeRevenue(page, campaignUrl, store) {
   await page.goto(campaignUrl);
@@ -60,15 +40,15 @@ test('reception redeems a certificate handed out by a store employee, records tw
     const before = await storeRevenue(m, campaignUrl, 'Атлет на Тверской');
     assert.ok(before > 0, 'the demo store already has revenue');
 
-    const staffLink = await invite(m, 'Светлана Котова', 'store_staff', `Фитнес-клуб «Атлет» — Атлет на Тверской`);
-    const deskLink = await invite(m, 'Ирина Ресепшн', 'reception');
+    const staffLink = await invitePerson(m, server.url, 'Светлана Котова', 'store_staff', `Фитнес-клуб «Атлет» — Атлет на Тверской`);
+    const deskLink = await invitePerson(m, server.url, 'Ирина Ресепшн', 'reception');
     const printed = await (await m.request.get(
       `${server.url}/api/v1/campaigns/${campaign.id}/certificates?store_id=${store.id}&state=printed&limit=1`)).json();
     const code = printed[0].code;
 
     // The store employee, signed in from the invite on her phone, records the hand-out.
     const phone = await staff.page();
-    await acceptInvite(phone, staffLink);
+    await acceptInviteLink(phone, server.url, staffLink);
     const handout = await phone.request.post(`${server.url}/api/v1/handouts`, {
       headers: { Origin: server.url },
       data: { code, name: 'Мария Петрова', phone: '8 916 555-12-34', consent: true, idempotency_key: crypto.randomUUID() },
@@ -77,7 +57,7 @@ test('reception redeems a certificate handed out by a store employee, records tw
 
     // Reception, signed in from the invite, lands on the check-in page.
     const page = await desk.page();
-    await acceptInvite(page, deskLink);
+    await acceptInviteLink(page, server.url, deskLink);
     await page.getByRole('heading', { name: 'Приём сертификата' }).waitFor();
     const input = page.locator('#scan-code');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'scan-code', 'the code field has the focus');

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer, startBrowser, cameraFilming, hydrated, screenshot, PHONE } from './lib.mjs';
+import { startServer, startBrowser, cameraFilming, hydrated, screenshot, PHONE, invitePerson } from './lib.mjs';
 
 let server;
 let marketer;
@@ -51,18 +51,6 @@ async function printedCertificate(skip) {
   return { code: cert.code, pdf: file };
 }
 
-/** Invites a person from the People page; returns the invite link. */
-async function invite(name, role, storeLabel) {
-  await m.goto(`${server.url}/people`);
-  await hydrated(m);
-  await m.fill('input[name=name]', name);
-  await m.selectOption('select[name=role]', role);
-  if (storeLabel) await m.selectOption('select[name=store_id]', { label: storeLabel });
-  await m.getByRole('button', { name: 'Пригласить' }).first().click();
-  const card = m.locator('#new-invite', { hasText: name });
-  await card.waitFor();
-  return card.locator('input.invite-url').inputValue();
-}
 
 /** A phone whose camera films `pdf`, with BarcodeDetector taken away (as on an iPhone) and the
  * camera's streams recorded, so a test can see they were released. */
@@ -100,7 +88,7 @@ const cameraReleased = (page) => page.evaluate(() =>
 
 test('a store employee scans a printed certificate with the camera, and the hand-out is saved', async () => {
   const { code, pdf } = await printedCertificate(0);
-  const link = await invite('Светлана Котова', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет в Сокольниках');
+  const link = await invitePerson(m, server.url, 'Светлана Котова', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет в Сокольниках');
   // The phone's clock agrees with the clinic's: a hand-out carries the moment it happened.
   const { phone, decoderRequests } = await phoneFilming(pdf, PHONE, {}, true);
   try {
@@ -155,7 +143,7 @@ test('a store employee scans a printed certificate with the camera, and the hand
 
 test('reception redeems a certificate scanned with the camera', async () => {
   const { code, pdf } = await printedCertificate(1);
-  const link = await invite('Ирина Ресепшн', 'reception');
+  const link = await invitePerson(m, server.url, 'Ирина Ресепшн', 'reception');
   const { phone: desk } = await phoneFilming(pdf, { width: 1280, height: 860 });
   try {
     const page = await desk.page();
@@ -187,7 +175,7 @@ test('a poster’s QR code held before the camera is not taken for a certificate
   assert.equal(poster.status(), 200);
   const pdf = path.join(work, 'poster.pdf');
   fs.writeFileSync(pdf, await poster.body());
-  const link = await invite('Олег Ресепшн', 'reception');
+  const link = await invitePerson(m, server.url, 'Олег Ресепшн', 'reception');
   // Held close to the poster's QR code (about two thirds down the page).
   const { phone: desk } = await phoneFilming(pdf, { width: 1280, height: 860 }, { zoom: 2, at: [0.5, 0.68] });
   try {
