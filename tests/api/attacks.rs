@@ -190,38 +190,11 @@ async fn a_request_body_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(app.count("partners").await, 0);
 }
 
-/// A campaign with one store and printed certificates; returns (campaign, store, codes).
+/// A campaign with one store and four printed certificates; returns (campaign, store, codes).
 async fn campaign_with_codes(app: &TestApp, api: &crate::helpers::Api) -> (i64, i64, Vec<String>) {
-    let (_, partner) = api.post("/partners", json!({"name": "Атлет"})).await;
-    let (_, store) = api
-        .post(
-            "/stores",
-            json!({"partner_id": partner["id"], "name": "Тверская"}),
-        )
-        .await;
-    let (_, campaign) = api
-        .post(
-            "/campaigns",
-            json!({"name": "Зима", "start_date": "2026-11-16", "end_date": "2027-01-31",
-                   "face_value": "500", "valid_until": "2027-02-28", "status": "active",
-                   "partner_ids": [partner["id"]]}),
-        )
-        .await;
-    let id = campaign["id"].as_i64().expect("campaign");
-    api.post(
-        &format!("/campaigns/{id}/batches"),
-        json!({"count": 4, "store_ids": [store["id"]]}),
-    )
-    .await;
-    let (_, list) = api.get(&format!("/campaigns/{id}/certificates")).await;
-    let codes = list
-        .as_array()
-        .expect("certificates")
-        .iter()
-        .map(|c| c["code"].as_str().unwrap_or("").to_owned())
-        .collect();
     let _ = app;
-    (id, store["id"].as_i64().expect("store"), codes)
+    let p = crate::helpers::promo(api, json!({}), json!({}), 4).await;
+    (p.campaign, p.store, p.codes)
 }
 
 #[tokio::test]

@@ -269,6 +269,41 @@ async fn a_phone_typed_in_a_self_registration_never_locks_a_real_person_out_of_a
     );
 }
 
+/// Vera's self-registration sent as a plain HTML form from the join page (no WebAssembly):
+/// where the server redirects her (`extra` adds fields, e.g. the consent tick).
+async fn plain_join(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    c: &Clinic,
+    extra: &[(&str, &str)],
+) -> String {
+    let (campaign, store) = (c.campaign.to_string(), c.store.to_string());
+    let mut form = vec![
+        ("campaign_id", campaign.as_str()),
+        ("store_id", store.as_str()),
+        ("name", "Вера Листова"),
+        ("phone", "8 (916) 777-88-99"),
+    ];
+    form.extend_from_slice(extra);
+    let r = browser
+        .post(app.url(JoinCampaign::PATH))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", &app.config.public_url)
+        .header(
+            "referer",
+            app.url(&format!("/join/{}/{}", c.campaign, c.store)),
+        )
+        .form(&form)
+        .send()
+        .await
+        .expect("join");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn a_self_registration_sent_before_the_page_script_runs_shows_the_certificate() {
     let app = spawn_app().await;
@@ -278,29 +313,7 @@ async fn a_self_registration_sent_before_the_page_script_runs_shows_the_certific
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let r = browser
-        .post(app.url(JoinCampaign::PATH))
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("origin", &app.config.public_url)
-        .header(
-            "referer",
-            app.url(&format!("/join/{}/{}", c.campaign, c.store)),
-        )
-        .form(&[
-            ("campaign_id", c.campaign.to_string().as_str()),
-            ("store_id", c.store.to_string().as_str()),
-            ("name", "Вера Листова"),
-            ("phone", "8 (916) 777-88-99"),
-            ("consent", "on"),
-        ])
-        .send()
-        .await
-        .expect("join");
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let location = r.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
+    let location = plain_join(&app, &browser, &c, &[("consent", "on")]).await;
     assert!(
         location.starts_with("/c/") && location.ends_with("?new=1"),
         "{location}"
@@ -371,25 +384,7 @@ async fn a_participants_public_pages_come_without_the_app_bundle_and_a_refused_p
 
     // No consent: the plain form post goes back to the form with the error in the address, and
     // the form shows it, translated, at its field.
-    let r = browser
-        .post(app.url(JoinCampaign::PATH))
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("origin", &app.config.public_url)
-        .header("referer", app.url(&join))
-        .form(&[
-            ("campaign_id", c.campaign.to_string().as_str()),
-            ("store_id", c.store.to_string().as_str()),
-            ("name", "Вера Листова"),
-            ("phone", "8 (916) 777-88-99"),
-        ])
-        .send()
-        .await
-        .expect("join");
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let location = r.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
+    let location = plain_join(&app, &browser, &c, &[]).await;
     let back = location
         .strip_prefix(&app.url(""))
         .unwrap_or(&location)
