@@ -30,6 +30,7 @@ usage: cargo run -p xtask -- <command>
 
 commands:
   build [--dev]                    browser bundle into target/site + server binary
+  bundle [--dev]                   the browser bundle alone (target/site)
   run [--dev] [-- <sarafan args>]  build, then run the server with SARAFAN_SITE_ROOT=target/site
   dist [DIR]                       release build copied to DIR (default <workspace>/dist): DIR/sarafan, DIR/site
   watch [-- <sarafan args>]        dev build + server, rebuilt and restarted when sources change
@@ -70,6 +71,12 @@ fn main() -> Result<ExitCode> {
             let (mode, extra) = parse_mode(rest)?;
             no_extra(&extra)?;
             ws.build(mode)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "bundle" => {
+            let (mode, extra) = parse_mode(rest)?;
+            no_extra(&extra)?;
+            ws.build_parts(mode, false)?;
             Ok(ExitCode::SUCCESS)
         }
         "run" => {

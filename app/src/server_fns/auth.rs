@@ -9,7 +9,7 @@ use crate::ssr;
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_me() -> AppResult<Option<Me>> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
@@ -19,7 +19,7 @@ pub async fn get_me() -> AppResult<Option<Me>> {
     }
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn login(email: String, password: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
@@ -37,7 +37,7 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
     Ok(())
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn logout() -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
@@ -49,13 +49,13 @@ pub async fn logout() -> AppResult<()> {
     Ok(())
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn setup_link_valid(token: String) -> AppResult<bool> {
     let st = ssr::state()?;
     Ok(domain::auth::setup_token_valid(&st.db, &token).await?)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn complete_setup(
     token: String,
     name: String,
@@ -80,14 +80,14 @@ pub async fn complete_setup(
     Ok(())
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn invite_preview(token: String) -> AppResult<InviteInfo> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
     Ok(ops::people::invite_preview(&st.db, &token, &ssr::client_addr(&parts, &st)).await?)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn accept_invite(token: String) -> AppResult<()> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;

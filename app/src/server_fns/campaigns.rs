@@ -12,17 +12,17 @@ use domain::ids::{CampaignId, PartnerId, StoreId, UserId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_campaigns() -> AppResult<Vec<Campaign>> {
     with_actor!(|st, a| ops::campaigns::list(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_campaign(id: i64) -> AppResult<Campaign> {
     with_actor!(|st, a| ops::campaigns::get(&st.db, &a, CampaignId(id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_campaign(
     id: Option<i64>,
     name: String,
@@ -65,12 +65,12 @@ pub async fn save_campaign(
     Ok(created)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_costs(campaign_id: i64) -> AppResult<Vec<Cost>> {
     with_actor!(|st, a| ops::campaigns::costs(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn add_cost(
     campaign_id: i64,
     category: String,
@@ -88,7 +88,7 @@ pub async fn add_cost(
     with_actor!(|st, a| ops::campaigns::add_cost(&st.db, &a, CampaignId(campaign_id), &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn delete_cost(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::campaigns::delete_cost(&st.db, &a, id).await)
 }

@@ -12,17 +12,17 @@ use domain::ids::{CampaignId, PartnerId, StoreId, UserId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_batches(campaign_id: i64) -> AppResult<Vec<Batch>> {
     with_actor!(|st, a| ops::certificates::list_batches(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn certificate_stock(campaign_id: i64) -> AppResult<Vec<StoreStock>> {
     with_actor!(|st, a| ops::certificates::stock(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn create_batch(
     campaign_id: i64,
     count: String,
@@ -41,7 +41,7 @@ pub async fn create_batch(
     .await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn move_certificates(
     campaign_id: i64,
     first_serial: String,
@@ -60,18 +60,18 @@ pub async fn move_certificates(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn void_certificate(code: String, reason: String) -> AppResult<Certificate> {
     let input = VoidInput { code, reason };
     with_actor!(|st, a| ops::certificates::void(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_campaign_texts(campaign_id: i64) -> AppResult<CampaignTexts> {
     with_actor!(|st, a| ops::certificates::texts(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_campaign_texts(
     campaign_id: i64,
     cert_title: String,
@@ -94,7 +94,7 @@ pub async fn save_campaign_texts(
     )
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn create_form_batch(
     campaign_id: i64,
     store_id: String,
@@ -113,7 +113,7 @@ pub async fn create_form_batch(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_form_batches(campaign_id: i64) -> AppResult<Vec<FormBatch>> {
     with_actor!(
         |st, a| ops::certificates::list_form_batches(&st.db, &a, CampaignId(campaign_id)).await
@@ -121,7 +121,7 @@ pub async fn list_form_batches(campaign_id: i64) -> AppResult<Vec<FormBatch>> {
 }
 
 /// Public: the certificate's page for whoever holds it (no sign-in, no personal data).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;
@@ -129,7 +129,7 @@ pub async fn get_public_certificate(code: String) -> AppResult<PublicCertificate
     Ok(ops::certificates::public_view(&st.db, &code, &client, &st.public_url).await?)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn stock_forecast(campaign_id: i64) -> AppResult<Vec<domain::forecast::StoreForecast>> {
     with_actor!(|st, a| ops::stock::forecast(&st.db, &a, CampaignId(campaign_id)).await)
 }

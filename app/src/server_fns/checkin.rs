@@ -9,12 +9,12 @@ use domain::ids::{CampaignId, PartnerId, StoreId, UserId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checkin_check(code: String) -> AppResult<domain::checkin::CheckinAnswer> {
     with_actor!(|st, a| ops::checkin::check(&st.db, &a, &code).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checkin_redeem(
     code: String,
     idempotency_key: String,
@@ -30,7 +30,7 @@ pub async fn checkin_redeem(
     with_actor!(|st, a| ops::checkin::redeem(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checkin_undo(
     code: String,
     reason: String,
@@ -39,7 +39,7 @@ pub async fn checkin_undo(
     with_actor!(|st, a| ops::checkin::undo(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checkin_visit(
     code: String,
     services: Option<Vec<String>>,
@@ -60,17 +60,17 @@ pub async fn checkin_visit(
     with_actor!(|st, a| ops::checkin::record_visit(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checkin_visits(code: String) -> AppResult<Vec<domain::checkin::Visit>> {
     with_actor!(|st, a| ops::checkin::visits_of(&st.db, &a, &code).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn clinic_services() -> AppResult<Vec<domain::checkin::Service>> {
     with_actor!(|st, a| ops::checkin::services(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn campaign_attribution(campaign_id: i64) -> AppResult<domain::checkin::Attribution> {
     with_actor!(|st, a| ops::checkin::attribution(&st.db, &a, CampaignId(campaign_id)).await)
 }

@@ -12,7 +12,7 @@ use domain::ids::{CampaignId, StoreId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_attention() -> AppResult<Option<Attention>> {
     with_actor!(|st, a| {
         // The home page asks for everyone (its resources are made in one order on the server
@@ -25,7 +25,7 @@ pub async fn get_attention() -> AppResult<Option<Attention>> {
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_tasks(
     campaign_id: Option<i64>,
     state: String,
@@ -42,12 +42,12 @@ pub async fn list_tasks(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_task(id: i64) -> AppResult<TaskDetail> {
     with_actor!(|st, a| ops::checklist::task(&st.db, &a, id).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_task(
     id: i64,
     state: String,
@@ -66,17 +66,17 @@ pub async fn save_task(
     with_actor!(|st, a| ops::checklist::update_task(&st.db, &a, id, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn add_task_comment(id: i64, body: String) -> AppResult<TaskComment> {
     with_actor!(|st, a| ops::checklist::add_comment(&st.db, &a, id, &body).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn checklist_template() -> AppResult<Vec<ChecklistItem>> {
     with_actor!(|st, a| ops::checklist::template(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn save_checklist_item(
     id: Option<i64>,
@@ -105,12 +105,12 @@ pub async fn save_checklist_item(
     with_actor!(|st, a| ops::checklist::save_item(&st.db, &a, id, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_stock_board(campaign_id: i64) -> AppResult<StockBoard> {
     with_actor!(|st, a| ops::ledger::board(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn record_movement(
     campaign_id: i64,
@@ -134,7 +134,7 @@ pub async fn record_movement(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn store_overview(campaign_id: i64, store_id: i64) -> AppResult<StoreView> {
     with_actor!(|st, a| ops::checklist::store_view(
         &st.db,
@@ -145,12 +145,12 @@ pub async fn store_overview(campaign_id: i64, store_id: i64) -> AppResult<StoreV
     .await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn my_stock() -> AppResult<Option<StaffStock>> {
     with_actor!(|st, a| ops::ledger::staff_stock(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn count_stock(
     campaign_id: i64,
     kind_id: i64,
@@ -166,7 +166,7 @@ pub async fn count_stock(
     with_actor!(|st, a| ops::ledger::staff_count(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn request_stock(
     campaign_id: i64,
     #[server(default)] kind_id: String,
@@ -184,12 +184,12 @@ pub async fn request_stock(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn material_kinds() -> AppResult<Vec<MaterialKind>> {
     with_actor!(|st, a| ops::ledger::kinds(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_material_kind(
     id: Option<i64>,
     name: String,
@@ -209,12 +209,12 @@ pub async fn save_material_kind(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn doctor_briefings(campaign_id: i64) -> AppResult<Vec<DoctorBriefing>> {
     with_actor!(|st, a| ops::checklist::briefings(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn record_doctor_briefing(
     campaign_id: i64,
     doctor: String,
@@ -235,7 +235,7 @@ pub async fn record_doctor_briefing(
     .await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn reception_briefings() -> AppResult<Vec<ReceptionBriefing>> {
     with_actor!(|st, a| {
         if a.can(domain::policy::Op::ConfirmBriefing) {
@@ -246,7 +246,7 @@ pub async fn reception_briefings() -> AppResult<Vec<ReceptionBriefing>> {
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn confirm_briefing(campaign_id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::checklist::confirm_briefing(&st.db, &a, CampaignId(campaign_id)).await)
 }

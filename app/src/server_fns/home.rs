@@ -20,7 +20,7 @@ pub struct OverviewData {
     pub pending_invites: usize,
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn overview() -> AppResult<OverviewData> {
     with_actor!(|st, a| {
         a.may(domain::policy::Op::ViewOverview)?;
@@ -41,7 +41,7 @@ pub async fn overview() -> AppResult<OverviewData> {
 /// The mystery shopper's home: running campaigns and the stores to visit; `None` for anyone
 /// else (the home page asks for everyone, so that its resources are created in the same order
 /// on the server and in the browser).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn shopper_home() -> AppResult<Option<Vec<ShopperCampaign>>> {
     with_actor!(|st, a| {
         if a.can(domain::policy::Op::ShopperHome) {

@@ -13,19 +13,19 @@ use domain::ops;
 #[cfg(feature = "ssr")]
 const PAGE_ROWS: Option<usize> = Some(domain::imports::PAGE_ROWS);
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn form_import_history(campaign_id: i64) -> AppResult<Vec<ImportSummary>> {
     with_actor!(
         |st, a| ops::imports::history(&st.db, &a, domain::ids::CampaignId(campaign_id)).await
     )
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_form_import(id: i64) -> AppResult<ImportPreview> {
     with_actor!(|st, a| ops::imports::get(&st.db, &a, id, PAGE_ROWS).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn set_form_import_mapping(
     id: i64,
     #[server(default)] columns: Vec<String>,
@@ -42,7 +42,7 @@ pub async fn set_form_import_mapping(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn confirm_form_import(id: i64) -> AppResult<ImportPreview> {
     with_actor!(|st, a| ops::imports::confirm(&st.db, &a, id, PAGE_ROWS).await)
 }

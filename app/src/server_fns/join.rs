@@ -10,7 +10,7 @@ use domain::ids::{CampaignId, StoreId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_join_info(
     campaign_id: i64,
     store_id: i64,
@@ -19,7 +19,7 @@ pub async fn get_join_info(
     Ok(ops::handouts::join_info(&st.db, CampaignId(campaign_id), StoreId(store_id)).await?)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn join_campaign(
     campaign_id: i64,
     store_id: i64,
@@ -60,7 +60,7 @@ pub async fn join_campaign(
 
 /// Public: confirms a self-registered phone with the code from its SMS (typed on the
 /// certificate's page).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn confirm_phone(code: String, sms_code: String) -> AppResult<bool> {
     let st = ssr::state()?;
     let parts = ssr::parts()?;

@@ -10,23 +10,23 @@ use crate::error::AppResult;
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_outbox(status: String, campaign: Option<i64>) -> AppResult<Outbox> {
     let campaign = campaign.map(domain::ids::CampaignId);
     with_actor!(|st, a| ops::messages::outbox(&st.db, &a, campaign, Some(&status), None).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn resend_message(id: i64) -> AppResult<MessageView> {
     with_actor!(|st, a| ops::messages::resend(&st.db, &a, id).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_message_settings() -> AppResult<MessageSettings> {
     with_actor!(|st, a| ops::messages::settings(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_message_settings(
     sms_mode: String,
     #[server(default)] http_method: String,
@@ -88,18 +88,18 @@ pub async fn save_message_settings(
     with_actor!(|st, a| ops::messages::save_settings(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn send_test_sms(to: String) -> AppResult<MessageView> {
     with_actor!(|st, a| ops::messages::send_test(&st.db, &a, &to).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_webhooks() -> AppResult<Vec<Webhook>> {
     with_actor!(|st, a| ops::webhooks::list(&st.db, &a).await)
 }
 
 /// Adds an integration's endpoint; the events are ticked boxes (none ticked: all three).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn add_webhook(
     url: String,
     #[server(default)] handout: Option<String>,
@@ -119,7 +119,7 @@ pub async fn add_webhook(
     with_actor!(|st, a| ops::webhooks::create(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn delete_webhook(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::webhooks::delete(&st.db, &a, id).await)
 }

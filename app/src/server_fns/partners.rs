@@ -10,17 +10,17 @@ use domain::ids::{CampaignId, PartnerId, StoreId, UserId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_partners() -> AppResult<Vec<Partner>> {
     with_actor!(|st, a| ops::partners::list_partners(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_partner(id: i64) -> AppResult<Partner> {
     with_actor!(|st, a| ops::partners::get_partner(&st.db, &a, PartnerId(id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_partner(
     id: Option<i64>,
     name: String,
@@ -46,12 +46,12 @@ pub async fn save_partner(
     Ok(p)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_stores(partner_id: Option<i64>) -> AppResult<Vec<Store>> {
     with_actor!(|st, a| ops::partners::list_stores(&st.db, &a, partner_id.map(PartnerId)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_store(
     id: Option<i64>,
     partner_id: i64,

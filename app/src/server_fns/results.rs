@@ -12,22 +12,22 @@ use domain::ids::CampaignId;
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_final_report(campaign_id: i64) -> AppResult<FinalReport> {
     with_actor!(|st, a| ops::results::final_report(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_weekly_summary(campaign_id: i64) -> AppResult<WeeklySummary> {
     with_actor!(|st, a| ops::results::weekly_summary(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_motivation(campaign_id: i64) -> AppResult<Standings> {
     with_actor!(|st, a| ops::motivation::standings(&st.db, &a, CampaignId(campaign_id)).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_motivation_rules(
     campaign_id: i64,
     #[server(default)] per_handout: String,
@@ -55,7 +55,7 @@ fn week_of(text: &str) -> Result<domain::clock::Week, domain::DomainError> {
         .map_err(|e| domain::DomainError::Invalid(vec![e]))
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn pay_motivation_week(campaign_id: i64, week: String) -> AppResult<Payout> {
     with_actor!(|st, a| ops::motivation::pay_week(
         &st.db,
@@ -66,7 +66,7 @@ pub async fn pay_motivation_week(campaign_id: i64, week: String) -> AppResult<Pa
     .await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn review_motivation(
     campaign_id: i64,
     week: String,
@@ -86,7 +86,7 @@ pub async fn review_motivation(
     .await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn my_standing() -> AppResult<Option<StaffStanding>> {
     with_actor!(|st, a| ops::motivation::staff_standing(&st.db, &a).await)
 }

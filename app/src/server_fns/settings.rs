@@ -10,7 +10,7 @@ use domain::ids::{CampaignId, PartnerId, StoreId, UserId};
 #[cfg(feature = "ssr")]
 use domain::ops;
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_settings() -> AppResult<ClinicSettings> {
     with_actor!(|st, a| {
         a.may(domain::policy::Op::ManageSettings)?;
@@ -18,7 +18,7 @@ pub async fn get_settings() -> AppResult<ClinicSettings> {
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_settings(
     name: String,
     address: String,
@@ -52,12 +52,12 @@ pub async fn save_settings(
     with_actor!(|st, a| ops::settings::update(&st.db, &a, &input).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn list_tokens() -> AppResult<Vec<ApiTokenInfo>> {
     with_actor!(|st, a| ops::people::list_tokens(&st.db, &a).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn create_token(name: String, role: String) -> AppResult<String> {
     with_actor!(|st, a| {
         let role = domain::types::Role::parse("role", &role)
@@ -66,17 +66,17 @@ pub async fn create_token(name: String, role: String) -> AppResult<String> {
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn revoke_token(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::people::revoke_token(&st.db, &a, id).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn add_clinic_service(name: String) -> AppResult<domain::checkin::Service> {
     with_actor!(|st, a| ops::checkin::add_service(&st.db, &a, &name).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn hide_clinic_service(id: i64) -> AppResult<()> {
     with_actor!(|st, a| ops::checkin::hide_service(&st.db, &a, id).await)
 }

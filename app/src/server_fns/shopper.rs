@@ -155,7 +155,7 @@ fn number(field: &str, text: &str) -> Result<Option<i64>, domain::DomainError> {
 }
 
 /// The board of a campaign; with none given, the first running campaign's (else the newest).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_shopper_board(campaign_id: Option<i64>) -> AppResult<BoardPage> {
     with_actor!(|st, a| {
         a.may(domain::policy::Op::ManageShopperVisits)?;
@@ -189,7 +189,7 @@ pub async fn get_shopper_board(campaign_id: Option<i64>) -> AppResult<BoardPage>
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_shopper_visit(id: i64) -> AppResult<VisitPage> {
     with_actor!(|st, a| {
         let detail = ops::shopper::visit(&st.db, ops::shopper::Who::Person(&a), id).await?;
@@ -202,7 +202,7 @@ pub async fn get_shopper_visit(id: i64) -> AppResult<VisitPage> {
 
 /// The marketer's change to a visit (every field as the board's form sends it; `state` is the
 /// button pressed: `planned` keeps or restores the visit, `cancelled` cancels it).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 #[allow(clippy::too_many_arguments)]
 pub async fn update_shopper_visit(
     id: i64,
@@ -227,7 +227,7 @@ pub async fn update_shopper_visit(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn make_shopper_link(
     id: i64,
     #[server(default)] shopper_name: String,
@@ -239,7 +239,7 @@ pub async fn make_shopper_link(
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn get_shopper_questions(campaign_id: i64) -> AppResult<QuestionsPage> {
     with_actor!(|st, a| {
         let board = ops::shopper::board(&st.db, &a, CampaignId(campaign_id)).await?;
@@ -256,7 +256,7 @@ pub async fn get_shopper_questions(campaign_id: i64) -> AppResult<QuestionsPage>
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn save_shopper_questions(
     campaign_id: i64,
     #[server(default)] pass_mark: String,
@@ -292,7 +292,7 @@ pub async fn save_shopper_questions(
 
 /// The marketer corrects a signed-off visit: `answers[q3]=…` as the form names them (a question
 /// left out keeps its answer; an empty text clears it).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn correct_shopper_visit(
     id: i64,
     #[server(default)] visited_on: String,
@@ -319,7 +319,7 @@ pub async fn correct_shopper_visit(
 
 /// The mystery shopper's own visits; `None` for anyone else (the home page asks for everyone,
 /// so that its resources are created in the same order on the server and in the browser).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn my_shopper_visits() -> AppResult<Option<Vec<ShopperVisit>>> {
     with_actor!(|st, a| {
         if a.can(domain::policy::Op::DoShopperVisit) {
@@ -333,7 +333,7 @@ pub async fn my_shopper_visits() -> AppResult<Option<Vec<ShopperVisit>>> {
 
 /// The store's visits its staff may see (announced ones ahead, signed-off ones with their
 /// score); `None` for anyone but store staff.
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn store_shopper_visits() -> AppResult<Option<Vec<ShopperVisit>>> {
     with_actor!(|st, a| {
         if a.role == domain::types::Role::StoreStaff && a.can(domain::policy::Op::ViewShopperVisits)
@@ -348,7 +348,7 @@ pub async fn store_shopper_visits() -> AppResult<Option<Vec<ShopperVisit>>> {
 
 /// Public: the visit an outside shopper's link opens (no account). Refused with
 /// `LinkExpired` once it is signed off or the link has expired.
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn link_shopper_visit(secret: String) -> AppResult<VisitPage> {
     let st = crate::ssr::state()?;
     let grant = ops::shopper::by_link(&st.db, &secret).await?;

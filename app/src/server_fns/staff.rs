@@ -11,7 +11,7 @@ use domain::ops;
 
 /// The store employee's home figures; `None` for anyone else (the home page asks for everyone,
 /// so that its resources are created in the same order on the server and in the browser).
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn staff_home() -> AppResult<Option<domain::checkin::StaffSummary>> {
     with_actor!(|st, a| {
         if a.role == domain::types::Role::StoreStaff {
@@ -22,21 +22,21 @@ pub async fn staff_home() -> AppResult<Option<domain::checkin::StaffSummary>> {
     })
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn read_regulations(campaign_id: i64) -> AppResult<()> {
     with_actor!(
         |st, a| ops::handouts::confirm_regulations(&st.db, &a, CampaignId(campaign_id)).await
     )
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn handout_conflicts(
     campaign_id: i64,
 ) -> AppResult<Vec<domain::checkin::HandoutConflict>> {
     with_actor!(|st, a| ops::handouts::conflicts(&st.db, &a, Some(CampaignId(campaign_id))).await)
 }
 
-#[server(prefix = "/sf")]
+#[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
 pub async fn resolve_handout_conflict(id: i64, resolution: String) -> AppResult<()> {
     with_actor!(|st, a| ops::handouts::resolve_conflict(&st.db, &a, id, &resolution).await)
 }
