@@ -6,6 +6,10 @@
 // key). An upload the server refuses (the certificate was handed out on another phone
 // meanwhile…) is kept on the server for the marketer to resolve: nothing is dropped silently.
 //
+// The code is checked as it is typed (public/light.js): a mistyped symbol or two swapped
+// neighbours are flagged before anything is sent. The staff home comes without the app's
+// WebAssembly: this script and light.js are all it runs.
+//
 // Queued records belong to the person who typed them (the form's data-user): the next person
 // to sign in on a shared phone never uploads them under their own name. Signing out offers to
 // send them first and then clears them from the phone. A record the server will not take from
@@ -36,6 +40,10 @@
     leave: function (n) { return n + ' records were not sent yet and there is no connection: signing out deletes them. Sign out?'; }
   };
   function el(id) { return document.getElementById(id) || document.createElement('p'); }
+
+  var codeInput = form.querySelector('[name=code]');
+  function checkCode() { if (window.Sarafan) window.Sarafan.checkCode(codeInput, el('h-code-hint')); }
+  codeInput.addEventListener('input', checkCode);
 
   function load(key) { try { return JSON.parse(localStorage.getItem(key) || '[]'); } catch (e) { return []; } }
   function mine(item) { return String(item.user || '') === user; }
@@ -141,7 +149,7 @@
     clearErrors();
     var item = record();
     var first = null;
-    var codeInput = form.querySelector('[name=code]');
+    checkCode();
     if (!item.code) first = showError('code', T.required);
     else if (codeInput.getAttribute('aria-invalid') === 'true') first = codeInput;
     if (!item.name) first = first || showError('name', T.required);
@@ -204,5 +212,7 @@
     }, 15000);
   }
   render();
+  checkCode();
+  if (window.Sarafan) window.Sarafan.ready();
   sync();
 })();

@@ -1,12 +1,16 @@
 /* Sarafan service worker — dependency-free.
  *
- * - App shell (offline page, /pkg bundle, manifest, icon) is pre-cached on install.
+ * - App shell (offline page, stylesheet, manifest, icon, the scripts of the pages that come
+ *   without the app's WebAssembly) is pre-cached on install. The WebAssembly bundle is not: the
+ *   pages kept for offline use (the staff home, reception's check-in) never load it, so a staff
+ *   phone never downloads it for its work. Once fetched through here it is kept (cache-first).
  * - Navigations: network-first. Only pages the server marks `X-Sarafan-Offline: keep` (the
  *   store's hand-out form, reception's check-in) are kept, so they open offline; nothing else
  *   private stays on a phone. Fallback is /offline.html.
  * - A navigation the server answers with a redirect (to the sign-in page: the session ended,
  *   here or elsewhere) drops every kept page.
- * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico: cache-first, and kept once fetched.
+ * - /pkg/, /icons/, /manifest.webmanifest, /favicon.ico and the light pages' scripts:
+ *   cache-first, and kept once fetched.
  *   The camera's QR decoder (/pkg/scanner.js, /pkg/scanner_bg.wasm) is deliberately not in
  *   SHELL: a phone fetches it the first time a camera opens (most never need it: their browser
  *   has BarcodeDetector), and from then on it comes from here, offline too.
@@ -22,15 +26,15 @@ const PAGES_CACHE = `sarafan-pages-${VERSION}`;
 const MAX_PAGES = 30;
 const OFFLINE_URL = '/offline.html';
 
+/** The scripts the pages without the bundle run (the staff home, reception's check-in). */
+const SCRIPTS = ['/light.js', '/handout.js', '/checkin.js', '/scan.js'];
+
 const SHELL = [
   OFFLINE_URL,
   '/pkg/sarafan.css',
-  '/pkg/sarafan.js',
-  '/pkg/sarafan_bg.wasm',
   '/manifest.webmanifest',
   '/icons/icon-192.png',
-  '/handout.js',
-  '/scan.js',
+  ...SCRIPTS,
 ];
 
 self.addEventListener('install', (event) => {
@@ -96,8 +100,7 @@ self.addEventListener('fetch', (event) => {
   }
   if (
     url.pathname.startsWith('/pkg/') ||
-    url.pathname === '/handout.js' ||
-    url.pathname === '/scan.js' ||
+    SCRIPTS.includes(url.pathname) ||
     url.pathname.startsWith('/icons/') ||
     url.pathname === '/manifest.webmanifest' ||
     url.pathname === '/favicon.ico'

@@ -34,6 +34,17 @@ where
     Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
 }
 
+/// Once `signed_in` turns true, opens the landing page by a full page load: it may be one the
+/// bundle does not render (`crate::script_page`). Every role lands on `/`
+/// (`domain::policy::landing`).
+pub fn land_when(signed_in: Signal<bool>) {
+    Effect::new(move |_| {
+        if signed_in.get() {
+            let _ = window().location().set_href("/");
+        }
+    });
+}
+
 /// On sign-out, tells the service worker to forget the pages it kept for offline use, so the
 /// next person on a shared phone cannot read them (works with or without the WASM).
 pub const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";
@@ -58,13 +69,16 @@ pub fn Layout(title: Msg, children: ChildrenFn) -> impl IntoView {
                         let allowed = policy::page_at(&path).is_none_or(|p| p.open_to(Some(me.role)));
                         let nav = policy::nav(me.role);
                         let back = path.clone();
+                        // A page the bundle must not render opens by a full page load.
+                        let role = me.role;
+                        let external = move |href: &str| crate::script_page(href, role).then_some("external");
                         view! {
                             <header class="topbar">
-                                <a class="brand" href="/">{t(Msg::AppName)}</a>
+                                <a class="brand" href="/" rel=external("/")>{t(Msg::AppName)}</a>
                                 <nav class="nav">
                                     {nav.into_iter().map(|(href, m)| {
                                         let current = if href == "/" { path == "/" } else { path.starts_with(href) };
-                                        view! { <a href=href aria-current=current.then_some("page")>{m.text(lang)}</a> }
+                                        view! { <a href=href rel=external(href) aria-current=current.then_some("page")>{m.text(lang)}</a> }
                                     }).collect_view()}
                                 </nav>
                                 <span class="muted">{me.name.clone()}" · "{me.role.msg().text(lang)}</span>

@@ -30,9 +30,47 @@ pub fn light_path(path: &str) -> bool {
     path.starts_with("/c/") || path.starts_with("/join/")
 }
 
-/// True while rendering a [`light_path`] page on the server. The browser bundle never runs on
-/// such a page (it is not sent), so there it is always false.
+/// Put on a request by the server (once it knows who asks) for one of the app's own pages that
+/// is sent without the browser bundle ([`script_page`]): the store employee's home, whose
+/// hand-out form `public/handout.js` runs, and reception's check-in (`public/checkin.js`); their
+/// other forms are plain form posts. Unlike a participant's page it keeps the web-app manifest
+/// and registers the service worker (from `public/light.js`), so it stays installable and
+/// opens offline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScriptPage;
+
+/// The app's pages sent to `role` without the browser bundle (see [`ScriptPage`]): the store
+/// employee's home with the hand-out form, opened on a phone behind a shop counter, often over
+/// mobile data, and reception's check-in. Links to them are followed by a full page load
+/// (`rel="external"`), never rendered by the bundle.
+pub fn script_page(path: &str, role: domain::types::Role) -> bool {
+    use domain::types::Role::*;
+    match path {
+        "/" => matches!(role, StoreStaff | Reception),
+        "/handout" | "/checkin" => true,
+        _ => false,
+    }
+}
+
+/// True while rendering a page sent without the browser bundle (a [`light_path`] or a
+/// [`ScriptPage`]) on the server. The bundle never runs on such a page (it is not sent), so
+/// there it is always false.
 pub fn light_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| {
+            light_path(parts.uri.path()) || parts.extensions.get::<ScriptPage>().is_some()
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// True while rendering a participant's page ([`light_path`]) on the server: no manifest, no
+/// service worker, nothing of the app's.
+pub fn participant_page() -> bool {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>().is_some_and(|parts| light_path(parts.uri.path()))
@@ -47,18 +85,20 @@ pub fn light_page() -> bool {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::request_lang();
     let light = light_page();
+    let participant = participant_page();
     if light && let Some(shared) = Owner::current_shared_context() {
         // Nothing will hydrate the page: its resources' data need not be sent again for that.
         shared.set_is_hydrating(false);
     }
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code()>
+        // `data-light`: sent without the browser bundle (nothing will hydrate it).
+        <html lang=lang.code() data-light=light.then_some("true")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#0f766e"/>
-                {(!light).then(|| view! { <link rel="manifest" href="/manifest.webmanifest"/> })}
+                {(!participant).then(|| view! { <link rel="manifest" href="/manifest.webmanifest"/> })}
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
                 {(!light).then(|| view! { <HydrationScripts options/> })}
@@ -80,7 +120,7 @@ pub fn App() -> impl IntoView {
         <Title text=t(Msg::AppName)/>
         <Meta name="description" content=t(Msg::AppTagline)/>
         // The service worker's offline page, for the app's own pages only.
-        {(!light_page()).then(|| view! { <Link rel="prefetch" href="/offline.html"/> })}
+        {(!participant_page()).then(|| view! { <Link rel="prefetch" href="/offline.html"/> })}
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=StaticSegment("login") view=pages::auth::LoginPage ssr=SsrMode::Async/>

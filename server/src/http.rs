@@ -190,8 +190,10 @@ pub fn same_site_path(p: &str) -> bool {
 /// Page gating from the access policy: a private page sends a signed-out visitor to the
 /// sign-in page, and answers 403 (the page then shows "no access") to a role the policy does
 /// not let open it.
-async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn require_sign_in(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    // A check-in answer (`/checkin?code=…`) shows a participant: never kept on the device.
+    let with_query = req.uri().query().is_some_and(|q| !q.is_empty());
     let page = (req.method() == Method::GET)
         .then(|| policy::page_at(req.uri().path()))
         .flatten()
@@ -205,6 +207,9 @@ async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     };
     let allowed = page.open_to(Some(role));
+    if allowed && app::script_page(&path, role) {
+        req.extensions_mut().insert(app::ScriptPage);
+    }
     let mut resp = next.run(req).await;
     if !allowed && !resp.status().is_redirection() {
         *resp.status_mut() = StatusCode::FORBIDDEN;
@@ -217,7 +222,7 @@ async fn require_sign_in(State(state): State<AppState>, req: Request, next: Next
     );
     // Only the pages a phone must open without a connection may stay on it: the store's
     // hand-out form and reception's check-in. The service worker keeps nothing else.
-    if allowed && offline_page(&path, role) {
+    if allowed && !with_query && offline_page(&path, role) {
         resp.headers_mut().insert(
             HeaderName::from_static("x-sarafan-offline"),
             HeaderValue::from_static("keep"),

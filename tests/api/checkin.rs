@@ -936,3 +936,217 @@ async fn staff_confirm_the_regulations_and_the_marketer_sees_who_did() {
         .await;
     assert!(anna_row(&after)["regulations_read_at"].is_string());
 }
+
+/// What a browser sends for a plain HTML form on the check-in page (which comes without the
+/// app's bundle): the page's address as the referer, and a page accepted in reply. Returns the
+/// status and where the server sends the browser next.
+async fn plain_post(
+    app: &TestApp,
+    api: &Api,
+    path: &str,
+    from: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let r = api
+        .raw()
+        .post(app.url(path))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", app.url(from))
+        .form(form)
+        .send()
+        .await
+        .expect("form post");
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (r.status(), location)
+}
+
+/// The HTML of a page as a signed-in person's browser gets it.
+async fn page(app: &TestApp, api: &Api, path: &str) -> String {
+    let r = api.raw().get(app.url(path)).send().await.expect("page");
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.text().await.expect("html")
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in the page"));
+    let rest = &page[at + name.len() + 15..];
+    rest[..rest.find('"').expect("end of value")].to_owned()
+}
+
+#[tokio::test]
+async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_forms_on_a_page_without_the_bundle()
+ {
+    use server_fn::ServerFn;
+    let app = spawn_app().await;
+    let c = clinic(&app).await;
+    let code = c.codes[0].replace('-', "");
+
+    // The check-in page comes as plain HTML: no bundle, its own few lines of script.
+    let empty = page(&app, &c.reception, "/checkin").await;
+    assert!(
+        empty.contains("data-light=\"true\""),
+        "marked as a page without the bundle"
+    );
+    assert!(!empty.contains("sarafan_bg.wasm") && !empty.contains("/pkg/sarafan.js"));
+    assert!(empty.contains("/checkin.js") && empty.contains("id=\"scan-code\""));
+
+    // The code typed (or scanned) is sent in the address; the answer is the page.
+    let checked = page(&app, &c.reception, &format!("/checkin?code={code}")).await;
+    assert!(checked.contains("Сертификат действителен"), "the verdict");
+    let key = hidden(&checked, "idempotency_key");
+    assert!(key.len() >= 16, "the redeem form carries a fresh key");
+    // A page showing a certificate is never kept on the device.
+    let r = c
+        .reception
+        .raw()
+        .get(app.url(&format!("/checkin?code={code}")))
+        .send()
+        .await
+        .expect("page");
+    assert!(r.headers().get("x-sarafan-offline").is_none());
+    let r = c
+        .reception
+        .raw()
+        .get(app.url("/checkin"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(
+        r.headers()["x-sarafan-offline"],
+        "keep",
+        "the empty check-in page opens offline"
+    );
+
+    // Redeeming comes back to the answer, marked as just redeemed; a second tap redeems nothing
+    // more (same key) and lands on the same answer.
+    let from = format!("/checkin?code={code}");
+    let form = [
+        ("code", code.as_str()),
+        ("idempotency_key", key.as_str()),
+        ("patient_name", ""),
+        ("patient_phone", ""),
+    ];
+    let (s, back) = plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinRedeem::PATH,
+        &from,
+        &form,
+    )
+    .await;
+    assert!(s.is_redirection(), "{s}");
+    assert!(
+        back.starts_with("/checkin?code=") && back.ends_with("&redeemed=1"),
+        "{back}"
+    );
+    let (_, again) = plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinRedeem::PATH,
+        &from,
+        &form,
+    )
+    .await;
+    assert_eq!(again, back, "the retry lands on the same answer");
+    let redeemed = page(&app, &c.reception, &back).await;
+    assert!(
+        redeemed.contains("Сертификат погашен"),
+        "the answer after redeeming"
+    );
+    assert!(redeemed.contains("id=\"visit\""), "the visit form follows");
+    // Opened afresh later, the same certificate is "already used".
+    let later = page(&app, &c.reception, &from).await;
+    assert!(later.contains("Уже использован"));
+
+    // A visit with a bad amount comes back with the reason at the field and saves nothing.
+    let visit_key = hidden(&redeemed, "idempotency_key");
+    let (s, refused) = plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinVisit::PATH,
+        &back,
+        &[
+            ("code", code.as_str()),
+            ("amount", "пять тысяч"),
+            ("idempotency_key", visit_key.as_str()),
+        ],
+    )
+    .await;
+    assert!(s.is_redirection(), "{s}");
+    assert!(refused.contains("__err="), "{refused}");
+    let (_, visits) = c
+        .reception
+        .get(&format!("/certificates/{code}/visits"))
+        .await;
+    assert_eq!(visits.as_array().map(Vec::len), Some(0), "nothing saved");
+
+    // A good one is saved once however often it is sent, and the page says so.
+    let visit = [
+        ("code", code.as_str()),
+        ("services[0]", "Консультация"),
+        ("amount", "3 500"),
+        ("idempotency_key", visit_key.as_str()),
+    ];
+    let (_, saved) = plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinVisit::PATH,
+        &back,
+        &visit,
+    )
+    .await;
+    assert!(saved.ends_with("&redeemed=1&visit=saved"), "{saved}");
+    plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinVisit::PATH,
+        &back,
+        &visit,
+    )
+    .await;
+    let (_, visits) = c
+        .reception
+        .get(&format!("/certificates/{code}/visits"))
+        .await;
+    assert_eq!(
+        visits.as_array().map(Vec::len),
+        Some(1),
+        "one visit for two taps"
+    );
+    let shown = page(&app, &c.reception, &saved).await;
+    let notice = shown
+        .find("class=\"notice\"")
+        .map(|at| shown[at..].chars().take(60).collect::<String>());
+    assert!(
+        notice.is_some_and(|n| n.contains("Сохранено") && n.contains("3\u{202f}500")),
+        "the saved visit is confirmed"
+    );
+    assert!(shown.contains("class=\"table visits\""), "and listed");
+
+    // Undoing comes back to the certificate, valid again.
+    let (_, undone) = plain_post(
+        &app,
+        &c.reception,
+        app::server_fns::CheckinUndo::PATH,
+        &saved,
+        &[("code", code.as_str()), ("reason", "погашен по ошибке")],
+    )
+    .await;
+    assert!(
+        undone.starts_with("/checkin?code=") && !undone.contains("redeemed"),
+        "{undone}"
+    );
+    assert!(
+        page(&app, &c.reception, &undone)
+            .await
+            .contains("Сертификат действителен")
+    );
+}

@@ -116,9 +116,13 @@ export async function startBrowser({ viewport = PHONE, locale = 'ru-RU', service
   };
 }
 
-/** Waits until the WASM bundle has hydrated the server-rendered page. */
+/**
+ * Waits until the page is interactive: the WASM bundle has hydrated the server-rendered page,
+ * or, on a page sent without the bundle (html[data-light], the staff home), its script has
+ * bound the form.
+ */
 export async function hydrated(page) {
-  await page.waitForSelector('html[data-hydrated="true"]', { timeout: 30000 });
+  await page.waitForSelector('html[data-hydrated="true"], html[data-light][data-script-ready="true"]', { timeout: 30000 });
 }
 
 /** Signs in on the sign-in page (the demo's marketer unless told). */

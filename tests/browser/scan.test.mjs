@@ -154,7 +154,12 @@ test('reception redeems a certificate scanned with the camera', async () => {
     const verdict = page.locator('#verdict');
     await verdict.getByText('Сертификат действителен').waitFor({ timeout: 20000 });
     assert.equal(await page.inputValue('#scan-code'), code);
-    assert.ok(await cameraReleased(page), 'the camera was released');
+    // The answer is a new page (the code went in its address): the camera ended with the page
+    // that filmed, and nothing films on this one.
+    assert.equal(new URL(page.url()).searchParams.get('code'), code, 'the scanned code was sent in the address');
+    assert.equal(await page.locator('.scan-overlay').count(), 0, 'no camera overlay');
+    assert.ok(await page.evaluate(() => window.__cameraStreams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'))),
+      'no camera running');
     await page.getByRole('button', { name: 'Погасить сертификат' }).click();
     await verdict.getByText('Сертификат погашен').waitFor();
     const redeemed = await (await m.request.get(

@@ -917,7 +917,9 @@ fn stamp_service_worker(site: &Path) -> Result<()> {
         "pkg/sarafan.css",
         "pkg/scanner.js",
         "pkg/scanner_bg.wasm",
+        "light.js",
         "handout.js",
+        "checkin.js",
         "scan.js",
     ] {
         let bytes = fs::read(site.join(path)).unwrap_or_default();

@@ -4,13 +4,14 @@ use domain::{DomainError, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{ErrorBox, Field, FormError, action_error};
+use crate::components::{ErrorBox, Field, FormError, action_error, action_ok, land_when};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{AcceptInvite, CompleteSetup, Login, invite_preview, setup_link_valid};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
+    land_when(action_ok(login));
     let error = action_error(login);
     let form_error = Signal::derive(move || error.get().filter(|e| e.fields().is_empty()));
     view! {
@@ -71,6 +72,7 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let info = Resource::new(token, invite_preview);
     let accept = ServerAction::<AcceptInvite>::new();
+    land_when(action_ok(accept));
     let error = action_error(accept);
     let lang = use_lang();
     view! {

@@ -2,30 +2,15 @@
 //! record the visit and its revenue. Also the marketer's figures per store and employee.
 
 use domain::checkin::{Attribution, AttributionRow, CheckinAnswer, Verdict, Visit};
-use domain::code::{Code, CodeProblem};
 use domain::{Lang, Msg, format};
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
-    CheckinCheck, CheckinRedeem, CheckinUndo, CheckinVisit, ConfirmBriefing, checkin_visits,
+    CheckinRedeem, CheckinUndo, CheckinVisit, ConfirmBriefing, checkin_check, checkin_visits,
     clinic_services, reception_briefings,
 };
-
-/// What the code typed so far looks like: a typo is flagged before any lookup.
-pub fn typing_hint(text: &str) -> Option<Msg> {
-    let compact: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
-    if compact.len() < 11 || text.contains('/') {
-        return None;
-    }
-    match Code::parse(text) {
-        Ok(_) => None,
-        Err(CodeProblem::CheckFailed) => Some(Msg::ReasonMistyped),
-        Err(_) => Some(Msg::ReasonInvalid),
-    }
-}
 
 #[component]
 pub fn CheckinPage() -> impl IntoView {
@@ -95,68 +80,115 @@ pub fn BriefingBanner(data: BriefingData) -> impl IntoView {
     }
 }
 
+/// The longest text taken from the address as a typed code (a pasted URL included).
+const MAX_TYPED: usize = 200;
+
+/// Reception's check-in. It comes without the browser bundle (see `crate::ScriptPage`): the
+/// code goes in the address (`?code=…`, a plain GET form that a keyboard-like scanner submits
+/// with its Enter) and the server answers with the whole page — the verdict, the redeem form,
+/// the visits. Redeeming, undoing and recording a visit are plain form posts that come back
+/// here (`crate::server_fns::checkin_back`), with the refusal in the address when refused.
+/// public/checkin.js selects the code for the next scan, checks the check symbol as it is
+/// typed and keeps a second tap from sending a form twice.
 #[component]
 pub fn CheckinPanel() -> impl IntoView {
     let lang = use_lang();
-    let check = ServerAction::<CheckinCheck>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |name: &str| query.with_untracked(|q| q.get(name));
+    let typed: String = param("code")
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_TYPED)
+        .collect();
+    // Back from a redemption (`?redeemed=1`): the answer is "redeemed", not "already used".
+    let just_redeemed = param("redeemed").is_some_and(|v| v == "1");
+    let visit_saved = param("visit").is_some_and(|v| v == "saved");
     let redeem = ServerAction::<CheckinRedeem>::new();
     let undo = ServerAction::<CheckinUndo>::new();
     let visit = ServerAction::<CheckinVisit>::new();
-    // The answer on screen: the latest of a check, a redemption or an undo.
-    let answer = RwSignal::new(None::<CheckinAnswer>);
-    let error = RwSignal::new(None::<domain::DomainError>);
-    for action_value in [check.value(), redeem.value(), undo.value()] {
-        Effect::new(move |_| {
-            if let Some(r) = action_value.get() {
-                match r {
-                    Ok(a) => {
-                        answer.set(Some(a));
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e.domain())),
+    let code = typed.clone();
+    let answer = Resource::new(
+        || (),
+        move |_| {
+            let code = code.clone();
+            async move {
+                if code.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    checkin_check(code).await.map(Some)
                 }
             }
-        });
-    }
-    let input: NodeRef<html::Input> = NodeRef::new();
-    // After every answer the code field takes the focus again, its text selected, so the next
-    // scan from a keyboard-like scanner replaces it.
-    Effect::new(move |_| {
-        let _ = answer.get();
-        if let Some(el) = input.get() {
-            let _ = el.focus();
-            el.select();
-        }
-    });
-    let typed = RwSignal::new(String::new());
-    let hint = move || typing_hint(&typed.get()).map(|m| m.text(lang));
+        },
+    );
     let top = view! {
         <section class="card stack checkin">
             <p class="muted">{t(Msg::CheckinHint)}</p>
-            <ActionForm action=check attr:class="scan-form" attr:id="scan-form">
+            <form method="get" class="scan-form" id="scan-form">
                 <label class="sr-only" for="scan-code">{t(Msg::CertCode)}</label>
-                <input id="scan-code" node_ref=input name="code" class="scan-input" autofocus=true autocomplete="off"
+                <input id="scan-code" name="code" class="scan-input" autofocus=true autocomplete="off"
                     autocapitalize="characters" spellcheck="false" enterkeyhint="go" placeholder="XXXX-XXXX-XXX"
-                    on:input=move |ev| typed.set(event_target_value(&ev))
-                    aria-invalid=move || hint().is_some().then_some("true")/>
+                    maxlength=MAX_TYPED value=typed
+                    data-hint-mistyped=Msg::ReasonMistyped.text(lang) data-hint-invalid=Msg::ReasonInvalid.text(lang)/>
                 <button type="submit" class="btn btn-primary">{t(Msg::CheckButton)}</button>
                 <button type="button" class="btn" data-scan="scan-code" data-scan-submit="">{t(Msg::ScanCamera)}</button>
-            </ActionForm>
-            <p class="field-error" id="scan-hint" aria-live="polite">{hint}</p>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            </form>
+            <p class="field-error" id="scan-hint" aria-live="polite"></p>
+            <FormError error=whole_form(redeem)/>
+            <FormError error=whole_form(undo)/>
         </section>
     }
     .into_any();
     view! {
         {top}
-        {move || answer.get().map(|a| view! {
-            <AnswerCard answer=a.clone()/>
-            {(a.verdict == Verdict::Valid).then(|| view! { <RedeemForm answer=a.clone() redeem=redeem/> })}
-            {matches!(a.verdict, Verdict::Redeemed | Verdict::AlreadyRedeemed).then(|| view! {
-                <VisitSection code=a.code.clone() visit=visit undo=undo/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match answer.await {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(mut a)) => {
+                        if just_redeemed && a.verdict == Verdict::AlreadyRedeemed {
+                            a.verdict = Verdict::Redeemed;
+                        }
+                        view! {
+                            <AnswerCard answer=a.clone()/>
+                            {(a.verdict == Verdict::Valid).then(|| view! { <RedeemForm answer=a.clone() redeem=redeem/> })}
+                            {matches!(a.verdict, Verdict::Redeemed | Verdict::AlreadyRedeemed).then(|| view! {
+                                <VisitSection code=a.code.clone() visit=visit undo=undo saved=visit_saved/>
+                            })}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
+                }
             })}
-        }.into_any())}
+        </Suspense>
+        <script src="/light.js" defer=true></script>
         <script src="/scan.js" defer=true></script>
+        <script src="/checkin.js" defer=true></script>
+    }
+}
+
+/// An action's refusal that names no field (those show at their fields).
+fn whole_form<I, O>(action: ServerAction<I>) -> Signal<Option<domain::DomainError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let error = action_error(action);
+    Signal::derive(move || error.get().filter(|e| e.fields().is_empty()))
+}
+
+/// A fresh key for a form that must be saved once however often it is sent.
+fn fresh_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        domain::auth::new_secret()[..32].to_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 
@@ -165,6 +197,8 @@ fn VisitSection(
     code: String,
     visit: ServerAction<CheckinVisit>,
     undo: ServerAction<CheckinUndo>,
+    /// Back from saving a visit: say so.
+    saved: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let undo_error = action_error(undo);
@@ -173,36 +207,15 @@ fn VisitSection(
         Signal::derive(move || visit_error.get().filter(|e| e.fields().is_empty()));
     let services = Resource::new(|| (), |_| clinic_services());
     let for_visits = code.clone();
-    let visits = Resource::new(
-        move || (for_visits.clone(), visit.version().get()),
-        |(code, _)| checkin_visits(code),
-    );
+    let visits = Resource::new(|| (), move |_| checkin_visits(for_visits.clone()));
     let code2 = code.clone();
-    // Only this certificate's saves count: the action outlives one answer.
-    let first_version = visit.version().get_untracked();
-    let saved = move || {
-        (visit.version().get() > first_version)
-            .then(|| visit.value().get().and_then(|r| r.ok()))
-            .flatten()
-    };
-    // A saved visit clears the form for the next one.
-    let form_ref: NodeRef<html::Form> = NodeRef::new();
-    Effect::new(move |_| {
-        if saved().is_some()
-            && let Some(f) = form_ref.get()
-        {
-            f.reset();
-        }
-    });
     let form = view! {
                     <section class="card stack" id="visit">
                         <h2>{t(Msg::RecordVisit)}</h2>
                         <FormError error=visit_form_error/>
-                        {move || saved().map(|v| view! {
-                            <p class="notice">{t(Msg::Saved)}": "{format::money(v.amount, lang)}</p>
-                        })}
-                        <ActionForm action=visit node_ref=form_ref attr:class="stack">
+                        <ActionForm action=visit attr:class="stack">
                             <input type="hidden" name="code" value=code.clone()/>
+                            <input type="hidden" name="idempotency_key" value=fresh_key()/>
                             <fieldset class="checks">
                                 <legend>{t(Msg::Services)}</legend>
                                 <Suspense fallback=|| ()>
@@ -229,7 +242,15 @@ fn VisitSection(
                             {move || Suspend::new(async move {
                                 match visits.await {
                                     Ok(v) if v.is_empty() => view! { <p class="empty">{t(Msg::NoVisits)}</p> }.into_any(),
-                                    Ok(v) => visits_table(v, lang).into_any(),
+                                    Ok(v) => {
+                                        let newest = saved.then(|| v.iter().max_by_key(|v| v.id).map(|v| v.amount)).flatten();
+                                        view! {
+                                            {newest.map(|amount| view! {
+                                                <p class="notice" role="status">{t(Msg::Saved)}": "{format::money(amount, lang)}</p>
+                                            })}
+                                            {visits_table(v, lang)}
+                                        }.into_any()
+                                    }
                                     Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                                 }
                             })}
@@ -238,7 +259,7 @@ fn VisitSection(
     }
     .into_any();
     let undo_form = view! {
-                    <details class="card">
+                    <details class="card" open=undo_error.get_untracked().is_some()>
                         <summary>{t(Msg::UndoButton)}</summary>
                         <ActionForm action=undo attr:class="stack">
                             <input type="hidden" name="code" value=code2/>

@@ -9,7 +9,6 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
 use crate::i18n::{t, use_lang};
-use crate::pages::checkin::typing_hint;
 use crate::server_fns::{
     JoinCampaign, ReadRegulations, ResolveHandoutConflict, get_join_info, handout_conflicts,
     staff_home, store_shopper_visits,
@@ -87,6 +86,7 @@ pub fn StaffHome(data: StaffData) -> impl IntoView {
         <div class="staff-home stack">
             <HandoutForm/>
             <div>{figures}</div>
+            <script src="/light.js" defer=true></script>
             <script src="/scan.js" defer=true></script>
             <script src="/handout.js" defer=true></script>
         </div>
@@ -161,12 +161,13 @@ fn staff_view(s: StaffSummary, read: ServerAction<ReadRegulations>, lang: Lang) 
 }
 
 /// The hand-out form. Submitted by public/handout.js as JSON to `/api/v1/handouts` (or queued on
-/// the phone when there is no connection); the check character is verified as the code is typed.
+/// the phone when there is no connection); public/light.js checks the code's check character as
+/// it is typed (the same rule as `domain::code`), with the hints given here in the page's language.
+/// It works the same whether the page came without the browser bundle (the staff home) or was
+/// rendered by it.
 #[component]
 fn HandoutForm() -> impl IntoView {
     let lang = use_lang();
-    let typed = RwSignal::new(String::new());
-    let hint = move || typing_hint(&typed.get()).map(|m| m.text(lang));
     let err = |field: &'static str| view! { <p class="field-error" data-error-for=field></p> };
     // Records queued offline belong to this person: nobody else uploads them under their name.
     let user = use_context::<domain::model::Me>().map(|m| m.id.to_string());
@@ -183,11 +184,10 @@ fn HandoutForm() -> impl IntoView {
                     <div class="scan-form">
                         <input id="h-code" name="code" class="scan-input" autocomplete="off" autocapitalize="characters"
                             spellcheck="false" placeholder="XXXX-XXXX-XXX" required=true
-                            on:input=move |ev| typed.set(event_target_value(&ev))
-                            aria-invalid=move || hint().is_some().then_some("true")/>
+                            data-hint-mistyped=Msg::ReasonMistyped.text(lang) data-hint-invalid=Msg::ReasonInvalid.text(lang)/>
                         <button type="button" class="btn" data-scan="h-code" data-scan-next="h-name">{t(Msg::ScanCamera)}</button>
                     </div>
-                    <p class="field-error" id="h-code-hint" data-error-for="code">{hint}</p>
+                    <p class="field-error" id="h-code-hint" data-error-for="code" aria-live="polite"></p>
                 </div>
                 <div class="field">
                     <label for="h-name">{t(Msg::ParticipantName)}</label>

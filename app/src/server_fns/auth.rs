@@ -33,7 +33,7 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
     )
     .await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.secret, st.secure_cookies));
-    leptos_axum::redirect(domain::policy::landing(signed_in.role));
+    land(&parts, signed_in.role);
     Ok(())
 }
 
@@ -96,6 +96,17 @@ pub async fn accept_invite(token: String) -> AppResult<()> {
         ops::people::accept_invite(&st.db, &token, &client, ssr::user_agent(&parts).as_deref())
             .await?;
     ssr::set_cookie(&ssr::session_cookie(&signed_in.secret, st.secure_cookies));
-    leptos_axum::redirect(domain::policy::landing(signed_in.role));
+    land(&parts, signed_in.role);
     Ok(())
+}
+
+/// Where a person lands after signing in. A plain form post is redirected there; the page's
+/// bundle instead opens it by a full page load (`crate::components::land_when`), as the
+/// landing page may be one it does not render (the staff home, reception's check-in) — a
+/// redirect here would have the router render it in place.
+#[cfg(feature = "ssr")]
+fn land(parts: &http::request::Parts, role: domain::types::Role) {
+    if ssr::is_plain_form_post(parts) {
+        leptos_axum::redirect(domain::policy::landing(role));
+    }
 }

@@ -27,7 +27,10 @@ pub async fn checkin_redeem(
         patient_name: patient_name.unwrap_or_default(),
         patient_phone: patient_phone.unwrap_or_default(),
     };
-    with_actor!(|st, a| ops::checkin::redeem(&st.db, &a, &input).await)
+    let answer = with_actor!(|st, a| ops::checkin::redeem(&st.db, &a, &input).await)?;
+    let redeemed = answer.verdict == domain::checkin::Verdict::Redeemed;
+    checkin_back(&answer.code, Some(redeemed), "");
+    Ok(answer)
 }
 
 #[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
@@ -36,7 +39,9 @@ pub async fn checkin_undo(
     reason: String,
 ) -> AppResult<domain::checkin::CheckinAnswer> {
     let input = domain::checkin::UndoInput { code, reason };
-    with_actor!(|st, a| ops::checkin::undo(&st.db, &a, &input).await)
+    let answer = with_actor!(|st, a| ops::checkin::undo(&st.db, &a, &input).await)?;
+    checkin_back(&answer.code, Some(false), "");
+    Ok(answer)
 }
 
 #[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
@@ -57,7 +62,44 @@ pub async fn checkin_visit(
         idempotency_key: idempotency_key.unwrap_or_default(),
         ..Default::default()
     };
-    with_actor!(|st, a| ops::checkin::record_visit(&st.db, &a, &input).await)
+    let visit = with_actor!(|st, a| ops::checkin::record_visit(&st.db, &a, &input).await)?;
+    checkin_back(&input.code, None, "&visit=saved");
+    Ok(visit)
+}
+
+/// A plain form post from reception's check-in page (which comes without the browser bundle)
+/// goes back to that page — reception's home or `/checkin`, whichever sent it — showing the
+/// certificate `code` again, with `extra` in the address. `redeemed`: whether the answer shows
+/// "just redeemed" rather than "already used" (`None`: as the page that sent the form did, so
+/// the visits recorded right after a redemption keep it). Posts from scripts get their answer
+/// as usual.
+#[cfg(feature = "ssr")]
+fn checkin_back(code: &str, redeemed: Option<bool>, extra: &str) {
+    let Ok(parts) = crate::ssr::parts() else {
+        return;
+    };
+    if !crate::ssr::is_plain_form_post(&parts) {
+        return;
+    }
+    let referer = parts
+        .headers
+        .get(http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let after_host = referer
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/checkin");
+    let (path, query) = after_host.split_once('?').unwrap_or((after_host, ""));
+    let path = if path == "/" { "/" } else { "/checkin" };
+    let redeemed = redeemed.unwrap_or_else(|| query.split('&').any(|kv| kv == "redeemed=1"));
+    let mark = if redeemed { "&redeemed=1" } else { "" };
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    leptos_axum::redirect(&format!("{path}?code={code}{mark}{extra}"));
 }
 
 #[server(prefix = "/sf", output = crate::server_fns::codec::Json)]
