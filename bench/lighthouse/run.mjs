@@ -1,7 +1,8 @@
 // Lighthouse (mobile form factor, default simulated throttling) on the pages Sarafan serves to
-// phones: a participant's certificate `/c/{code}`, self-registration `/join/{campaign}/{store}`
-// and the store staff home `/` (signed in from an invite). A bench, not a test: it prints the
-// figures and fails only when something breaks. Run it with `bench/lighthouse.sh [--runs N]`.
+// phones: a participant's certificate `/c/{code}`, self-registration `/join/{campaign}/{store}`,
+// the store staff home `/` and reception's check-in `/` and one of its answers (each signed in
+// from an invite); and, for comparison, the marketer's home (the app's WebAssembly bundle). A
+// bench, not a test: it prints the figures and fails only when something breaks. Run it with `bench/lighthouse.sh [--runs N]`.
 //
 // The server is the browser tests' one (tests/browser/lib.mjs: a fresh SQLite database, the demo
 // clinic, the clinic clock at TEST_NOW); SARAFAN_BIN and SARAFAN_SITE_ROOT choose the build.
@@ -37,19 +38,27 @@ async function pages(base) {
     const store = stores.find((s) => s.name === 'Атлет на Тверской') ?? stores[0];
     const cert = (await json(`/api/v1/campaigns/${campaign.id}/certificates?state=handed_out&limit=1`))[0];
     if (!cert) throw new Error('the demo has no handed-out certificate');
-    const link = await invitePerson(m, base, 'Лайтхаус Тест', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет на Тверской');
-    const staff = await startBrowser({ serviceWorkers: 'block' });
-    let cookie;
-    try {
-      await acceptInviteLink(await staff.page(), base, link);
-      cookie = (await staff.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-    } finally {
-      await staff.close();
-    }
+    /** The session cookie of a person invited with `role` (signed in from the invite). */
+    const session = async (name, role, storeName) => {
+      const link = await invitePerson(m, base, name, role, storeName);
+      const b = await startBrowser({ serviceWorkers: 'block' });
+      try {
+        await acceptInviteLink(await b.page(), base, link);
+        return (await b.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      } finally {
+        await b.close();
+      }
+    };
+    const staff = await session('Лайтхаус Тест', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет на Тверской');
+    const desk = await session('Лайтхаус Ресепшн', 'reception');
+    const marketerCookie = (await marketer.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     return [
       { name: 'certificate /c/{code}', url: `${base}${new URL(cert.url).pathname}` },
       { name: 'self-registration /join/{campaign}/{store}', url: `${base}/join/${campaign.id}/${store.id}` },
-      { name: 'store staff home /', url: `${base}/`, headers: { Cookie: cookie } },
+      { name: 'store staff home /', url: `${base}/`, headers: { Cookie: staff } },
+      { name: 'reception check-in /', url: `${base}/`, headers: { Cookie: desk } },
+      { name: 'check-in answer /checkin?code=…', url: `${base}/checkin?code=${cert.code}`, headers: { Cookie: desk } },
+      { name: 'marketer home /', url: `${base}/`, headers: { Cookie: marketerCookie } },
     ];
   } finally {
     await marketer.close();
@@ -88,7 +97,7 @@ try {
       if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(t.url).pathname) {
         throw new Error(`${t.name}: ended on ${lhr.finalDisplayedUrl}, not ${t.url} (signed out?)`);
       }
-      const file = `${t.name.split(' ')[0]}${RUNS > 1 ? `-${i + 1}` : ''}.html`;
+      const file = `${t.name.split(' ').slice(0, 2).join('-').replace(/[^\p{L}\p{N}-]/gu, '')}${RUNS > 1 ? `-${i + 1}` : ''}.html`;
       fs.writeFileSync(path.join(reports, file), result.report);
       const a = lhr.audits;
       runs.push({

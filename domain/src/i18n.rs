@@ -384,6 +384,7 @@ messages! {
     HandoutHint => "Отсканируйте QR-код сертификата или введите код, затем данные участника", "Scan the certificate's QR code or type the code, then the participant's details";
     ParticipantName => "Имя и фамилия участника", "Participant's name";
     ConsentTick => "Участник согласен на обработку персональных данных", "The participant consents to the processing of personal data";
+    ConsentSelf => "Я даю согласие на обработку моих персональных данных", "I consent to the processing of my personal data";
     ConsentReadText => "Текст согласия", "Consent text";
     SaveButton => "Сохранить", "Save";
     PaperForm => "Анкета с бумаги", "From a paper form";

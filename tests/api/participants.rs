@@ -269,6 +269,14 @@ async fn a_phone_typed_in_a_self_registration_never_locks_a_real_person_out_of_a
     );
 }
 
+/// A participant's phone: no cookies, no Origin of ours, redirects left to the test.
+fn plain_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
 /// Vera's self-registration sent as a plain HTML form from the join page (no WebAssembly):
 /// where the server redirects her (`extra` adds fields, e.g. the consent tick).
 async fn plain_join(
@@ -309,10 +317,7 @@ async fn a_self_registration_sent_before_the_page_script_runs_shows_the_certific
     let app = spawn_app().await;
     let c = clinic(&app).await;
     // A phone on a slow connection: the form is sent as plain HTML, no WebAssembly yet.
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let browser = plain_browser();
     let location = plain_join(&app, &browser, &c, &[("consent", "on")]).await;
     assert!(
         location.starts_with("/c/") && location.ends_with("?new=1"),
@@ -348,10 +353,7 @@ async fn a_participants_public_pages_come_without_the_app_bundle_and_a_refused_p
  {
     let app = spawn_app().await;
     let c = clinic(&app).await;
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let browser = plain_browser();
     let html = |path: String| {
         let browser = browser.clone();
         let url = app.url(&path);

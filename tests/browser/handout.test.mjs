@@ -148,7 +148,7 @@ test('a participant takes an electronic certificate from the poster URL (plain H
     await page.getByText('нужно согласие участника').waitFor();
     assert.equal(await page.inputValue('input[name=name]'), 'Вера Листова', 'the name is kept');
     assert.equal(await page.inputValue('input[name=phone]'), '8 (916) 777-88-99', 'the phone is kept');
-    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    await page.getByLabel('Я даю согласие на обработку моих персональных данных').check();
     await page.getByRole('button', { name: 'Получить сертификат' }).click();
     await page.waitForURL(/\/c\/[0-9A-Z]+\?new=1$/);
     await page.locator('#fresh-certificate').waitFor();
@@ -368,7 +368,7 @@ test('with no script at all, a participant still registers from the poster and s
     await page.goto(`${server.url}/join/${campaign.id}/${store.id}`);
     await page.fill('input[name=name]', 'Олег Бесскриптов');
     await page.fill('input[name=phone]', '8 (916) 555-00-11');
-    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    await page.getByLabel('Я даю согласие на обработку моих персональных данных').check();
     await page.getByRole('button', { name: 'Получить сертификат' }).click();
     await page.waitForURL(/\/c\/[0-9A-Z]+\?new=1$/);
     await page.locator('#fresh-certificate').waitFor();

@@ -61,7 +61,7 @@ test('a participant\'s pages weigh at most 60 KB each on a first visit, with no 
       await weigh(page, () => page.goto(`${server.url}/join/${campaign.id}/${store.id}`)));
     await page.fill('input[name=name]', 'Лёгкая Страница');
     await page.fill('input[name=phone]', '8 (916) 404-40-40');
-    await page.getByLabel('Участник согласен на обработку персональных данных').check();
+    await page.getByLabel('Я даю согласие на обработку моих персональных данных').check();
     // The success screen as if first seen: the post, its redirect and the certificate page.
     await cdp.send('Network.clearBrowserCache');
     const done = await weigh(page, () => Promise.all([

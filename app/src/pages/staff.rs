@@ -360,7 +360,7 @@ pub fn JoinPage() -> impl IntoView {
                                         <details><summary>{t(Msg::ConsentReadText)}</summary><p class="muted">{consent.clone()}</p></details>
                                         <label class="check consent">
                                             <input type="checkbox" name="consent" value="on"/>
-                                            {t(Msg::ConsentTick)}
+                                            {t(Msg::ConsentSelf)}
                                         </label>
                                         {move || error.get().and_then(|e| e.for_field("consent").map(|f| f.code.msg().text(lang))).map(|m| view! { <p class="field-error">{m}</p> })}
                                         <button type="submit" class="btn btn-primary btn-big">{t(Msg::JoinButton)}</button>
