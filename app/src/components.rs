@@ -45,6 +45,14 @@ pub fn land_when(signed_in: Signal<bool>) {
     });
 }
 
+/// On a page sent without the browser bundle, the few lines (`public/forms.js`) that keep what
+/// was typed through a refused plain form post and stop a second tap from posting twice. Not on
+/// a page the bundle rendered: there the forms are its own.
+#[component]
+pub fn PlainForms() -> impl IntoView {
+    crate::light_page().then(|| view! { <script src="/forms.js" defer=true></script> })
+}
+
 /// On sign-out, tells the service worker to forget the pages it kept for offline use, so the
 /// next person on a shared phone cannot read them (works with or without the WASM).
 pub const CLEAR_CACHED_PAGES: &str = "navigator.serviceWorker&&navigator.serviceWorker.controller&&navigator.serviceWorker.controller.postMessage({type:'clear-pages'})";

@@ -52,14 +52,22 @@ pub fn script_page(path: &str, role: domain::types::Role) -> bool {
     }
 }
 
-/// True while rendering a page sent without the browser bundle (a [`light_path`] or a
-/// [`ScriptPage`]) on the server. The bundle never runs on such a page (it is not sent), so
+/// Signing in — by e-mail and password, from an invite, or the first-start setup — is one form:
+/// sent as plain HTML to everyone (the form is a plain form post), so a store employee's phone
+/// never downloads the app's bundle to sign in either. The landing page loads what it needs.
+pub fn sign_in_path(path: &str) -> bool {
+    path == "/login" || path.starts_with("/invite/") || path.starts_with("/setup/")
+}
+
+/// True while rendering a page sent without the browser bundle (a [`light_path`], a
+/// [`sign_in_path`] or a [`ScriptPage`]) on the server. The bundle never runs on such a page (it is not sent), so
 /// there it is always false.
 pub fn light_page() -> bool {
     #[cfg(feature = "ssr")]
     {
         use_context::<http::request::Parts>().is_some_and(|parts| {
-            light_path(parts.uri.path()) || parts.extensions.get::<ScriptPage>().is_some()
+            let path = parts.uri.path();
+            light_path(path) || sign_in_path(path) || parts.extensions.get::<ScriptPage>().is_some()
         })
     }
     #[cfg(not(feature = "ssr"))]

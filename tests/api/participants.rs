@@ -380,9 +380,13 @@ async fn a_participants_public_pages_come_without_the_app_bundle_and_a_refused_p
             "{path} keeps the stylesheet"
         );
     }
-    // The app's own pages still hydrate.
+    // Signing in is plain HTML too, but the app's own: it keeps the manifest (installable);
+    // the marketer's pages bring the bundle.
     let login = html("/login".into()).await;
-    assert!(login.contains("sarafan_bg.wasm") && login.contains("manifest.webmanifest"));
+    assert!(!login.contains("sarafan_bg.wasm") && login.contains("manifest.webmanifest"));
+    let marketer = app.signed_in_marketer().await;
+    let home = marketer.get(app.url("/")).send().await.expect("home");
+    assert!(home.text().await.expect("html").contains("sarafan_bg.wasm"));
 
     // No consent: the plain form post goes back to the form with the error in the address, and
     // the form shows it, translated, at its field.
@@ -400,5 +404,5 @@ async fn a_participants_public_pages_come_without_the_app_bundle_and_a_refused_p
         page.contains("нужно согласие участника"),
         "the refusal is shown on the form"
     );
-    assert!(page.contains("id=\"join-form\"") && page.contains("/join.js"));
+    assert!(page.contains("id=\"join-form\"") && page.contains("/forms.js"));
 }

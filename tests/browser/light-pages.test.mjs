@@ -2,7 +2,8 @@
 // headers included, summed per page and printed. The participants' own pages — self-registration
 // from a poster, its success screen (the certificate), the certificate opened from its QR — come
 // without the app's WebAssembly and must stay within 60 KB each; none registers a service worker.
-// The staff home and reception's check-in come without it too, within 300 KB each.
+// The sign-in pages (60 KB), the staff home and reception's check-in (300 KB each) come without
+// it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startBrowser, hydrated, signIn, invitePerson, acceptInviteLink, weigh, PHONE } from './lib.mjs';
@@ -100,11 +101,18 @@ test('a participant\'s pages weigh at most 60 KB each on a first visit, with no 
   }
 });
 
-test('the staff home and reception\'s check-in weigh at most 300 KB each on a first visit, without WebAssembly (figures printed)', async () => {
+test('signing in weighs at most 60 KB, the staff home and reception\'s check-in at most 300 KB each on a first visit, all without WebAssembly (figures printed)', async () => {
   const marketer = await startBrowser({ serviceWorkers: 'block' });
   const sessions = {};
   try {
     const m = await marketer.page();
+    const login = await weigh(m, async () => {
+      await m.goto(`${server.url}/login`);
+      await hydrated(m);
+    });
+    print('sign-in /login', login);
+    assert.deepEqual(login.entries.filter((e) => /\.wasm(\?|$)/.test(e.url)), [], 'no WebAssembly on the sign-in page');
+    assert.ok(login.total <= PARTICIPANT_BUDGET, `the sign-in page weighs ${login.total} bytes`);
     await signIn(m, server.url);
     const people = {
       'store staff /': ['Лена Лёгкая', 'store_staff', 'Фитнес-клуб «Атлет» — Атлет на Тверской', '/'],
@@ -112,9 +120,18 @@ test('the staff home and reception\'s check-in weigh at most 300 KB each on a fi
     };
     for (const [name, [person, role, storeName, path]] of Object.entries(people)) {
       const link = await invitePerson(m, server.url, person, role, storeName);
-      const b = await startBrowser({ serviceWorkers: 'block' });
+      const b = await startBrowser({ viewport: PHONE, serviceWorkers: 'block' });
       try {
-        await acceptInviteLink(await b.page(), server.url, link);
+        // Signing in from the invite on a new phone is plain HTML too: no bundle to sign in.
+        const page = await b.page();
+        const invite = await weigh(page, async () => {
+          await page.goto(link);
+          await hydrated(page);
+        });
+        print(`${name}: the invite`, invite);
+        assert.deepEqual(invite.entries.filter((e) => /\.wasm(\?|$)/.test(e.url)), [], `${name}: no WebAssembly on the invite page`);
+        assert.ok(invite.total <= PARTICIPANT_BUDGET, `${name}: the invite page weighs ${invite.total} bytes`);
+        await acceptInviteLink(page, server.url, link);
         sessions[name] = { cookies: await b.context.cookies(), path };
       } finally {
         await b.close();

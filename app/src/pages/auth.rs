@@ -4,7 +4,9 @@ use domain::{DomainError, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::{ErrorBox, Field, FormError, action_error, action_ok, land_when};
+use crate::components::{
+    ErrorBox, Field, FormError, PlainForms, action_error, action_ok, land_when,
+};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{AcceptInvite, CompleteSetup, Login, invite_preview, setup_link_valid};
 
@@ -25,6 +27,7 @@ pub fn LoginPage() -> impl IntoView {
                 <Field label=Msg::Password name="password" kind="password" required=true autocomplete="current-password" error/>
                 <button type="submit" class="btn btn-primary">{t(Msg::SignInButton)}</button>
             </ActionForm>
+            <PlainForms/>
         </main>
     }
 }
@@ -53,6 +56,7 @@ pub fn SetupPage() -> impl IntoView {
                                 <Field label=Msg::Password name="password" kind="password" required=true autocomplete="new-password" error/>
                                 <button type="submit" class="btn btn-primary">{t(Msg::SetupButton)}</button>
                             </ActionForm>
+                            <PlainForms/>
                         }.into_any(),
                         Ok(false) => view! {
                             <ErrorBox error=DomainError::Refused(domain::ErrorCode::SetupDone)/>
@@ -90,6 +94,7 @@ pub fn InvitePage() -> impl IntoView {
                                 <input type="hidden" name="token" value=token()/>
                                 <button type="submit" class="btn btn-primary">{t(Msg::InviteAccept)}</button>
                             </ActionForm>
+                            <PlainForms/>
                         }.into_any(),
                         Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                     }

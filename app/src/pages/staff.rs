@@ -365,9 +365,7 @@ pub fn JoinPage() -> impl IntoView {
                                         {move || error.get().and_then(|e| e.for_field("consent").map(|f| f.code.msg().text(lang))).map(|m| view! { <p class="field-error">{m}</p> })}
                                         <button type="submit" class="btn btn-primary btn-big">{t(Msg::JoinButton)}</button>
                                     </ActionForm>
-                                    // Sent without the app's bundle: a few lines keep what was typed
-                                    // through a refused post and stop a second tap from posting twice.
-                                    {crate::light_page().then(|| view! { <script src="/join.js" defer=true></script> })}
+                                    <crate::components::PlainForms/>
                                 }.into_any() }
                             }}
                         }.into_any()
