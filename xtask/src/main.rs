@@ -272,16 +272,6 @@ impl Workspace {
 
         step("wasm32 target", ensure_wasm_target)?;
 
-        // The server builds alongside the bundle: on a few cores each spends long stretches on
-        // one (a big crate's front end, the bundle's link-time optimisation, wasm-opt, brotli),
-        // so together they finish well before one after the other. (In a dev build both use
-        // `target/debug`, and cargo's lock makes the server wait its turn.)
-        let server_build = if server {
-            Some(ServerBuild::start(self, mode)?)
-        } else {
-            None
-        };
-
         step("app (wasm)", || {
             self.cargo(&[
                 "build",
@@ -346,8 +336,14 @@ impl Workspace {
 
         step("precompress (.br, .gz)", || self.precompress(&pkg, mode))?;
 
-        if let Some(build) = server_build {
-            step("server (the rest of its build)", || build.finish())?;
+        if server {
+            step("server", || {
+                let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
+                if mode == Mode::Release {
+                    args.push("--release");
+                }
+                self.cargo(&args)
+            })?;
         }
 
         let scanner = pkg.join("scanner_bg.wasm");
@@ -795,66 +791,6 @@ impl Workspace {
 }
 
 /// Runs one build step, printing how long it took.
-/// `cargo build` of the server binary, running in the background; its output goes to a log
-/// file, shown when it fails. Dropped unfinished (another step failed), it is stopped.
-struct ServerBuild {
-    child: Option<Child>,
-    log: PathBuf,
-}
-
-impl ServerBuild {
-    fn start(ws: &Workspace, mode: Mode) -> Result<ServerBuild> {
-        let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
-        if mode == Mode::Release {
-            args.push("--release");
-        }
-        let dir = ws.target.join("xtask");
-        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let log = dir.join("server-build.log");
-        let out =
-            fs::File::create(&log).with_context(|| format!("cannot write {}", log.display()))?;
-        let err = out.try_clone()?;
-        let child = Command::new(&ws.cargo)
-            .args(&args)
-            .current_dir(&ws.root)
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .with_context(|| format!("cannot run {}", ws.cargo.to_string_lossy()))?;
-        println!(
-            "xtask: server: `cargo {}` started alongside (its output: {})",
-            args.join(" "),
-            log.display()
-        );
-        Ok(ServerBuild {
-            child: Some(child),
-            log,
-        })
-    }
-
-    fn finish(mut self) -> Result<()> {
-        let Some(mut child) = self.child.take() else {
-            return Ok(());
-        };
-        let status = child.wait().context("cannot wait for the server's build")?;
-        if !status.success() {
-            let output = fs::read_to_string(&self.log).unwrap_or_default();
-            eprintln!("{output}");
-            bail!("the server's build failed ({status}); its output is above");
-        }
-        Ok(())
-    }
-}
-
-impl Drop for ServerBuild {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("xtask: {name}…");
     let started = Instant::now();
