@@ -937,39 +937,48 @@ async fn staff_confirm_the_regulations_and_the_marketer_sees_who_did() {
     assert!(anna_row(&after)["regulations_read_at"].is_string());
 }
 
-/// What a browser sends for a plain HTML form on the check-in page (which comes without the
-/// app's bundle): the page's address as the referer, and a page accepted in reply. Returns the
-/// status and where the server sends the browser next.
-async fn plain_post(
-    app: &TestApp,
-    api: &Api,
-    path: &str,
-    from: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let r = api
-        .raw()
-        .post(app.url(path))
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("referer", app.url(from))
-        .form(form)
-        .send()
-        .await
-        .expect("form post");
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (r.status(), location)
+/// Reception's browser on the check-in page, which comes without the app's bundle.
+struct Desk<'a> {
+    app: &'a TestApp,
+    api: &'a Api,
 }
 
-/// The HTML of a page as a signed-in person's browser gets it.
-async fn page(app: &TestApp, api: &Api, path: &str) -> String {
-    let r = api.raw().get(app.url(path)).send().await.expect("page");
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    r.text().await.expect("html")
+impl Desk<'_> {
+    /// What the browser sends for a plain HTML form on the page `from`: that address as the
+    /// referer, and a page accepted in reply. Returns the status and where the server sends
+    /// the browser next.
+    async fn post(&self, path: &str, from: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let r = self
+            .api
+            .raw()
+            .post(self.app.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.app.url(from))
+            .form(form)
+            .send()
+            .await
+            .expect("form post");
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (r.status(), location)
+    }
+
+    /// The HTML of a page.
+    async fn page(&self, path: &str) -> String {
+        let r = self
+            .api
+            .raw()
+            .get(self.app.url(path))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        r.text().await.expect("html")
+    }
 }
 
 /// The value of the hidden input `name` in a page.
@@ -988,9 +997,13 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
     let app = spawn_app().await;
     let c = clinic(&app).await;
     let code = c.codes[0].replace('-', "");
+    let desk = Desk {
+        app: &app,
+        api: &c.reception,
+    };
 
     // The check-in page comes as plain HTML: no bundle, its own few lines of script.
-    let empty = page(&app, &c.reception, "/checkin").await;
+    let empty = desk.page("/checkin").await;
     assert!(
         empty.contains("data-light=\"true\""),
         "marked as a page without the bundle"
@@ -999,7 +1012,7 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
     assert!(empty.contains("/checkin.js") && empty.contains("id=\"scan-code\""));
 
     // The code typed (or scanned) is sent in the address; the answer is the page.
-    let checked = page(&app, &c.reception, &format!("/checkin?code={code}")).await;
+    let checked = desk.page(&format!("/checkin?code={code}")).await;
     assert!(checked.contains("Сертификат действителен"), "the verdict");
     let key = hidden(&checked, "idempotency_key");
     assert!(key.len() >= 16, "the redeem form carries a fresh key");
@@ -1034,52 +1047,41 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
         ("patient_name", ""),
         ("patient_phone", ""),
     ];
-    let (s, back) = plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinRedeem::PATH,
-        &from,
-        &form,
-    )
-    .await;
+    let (s, back) = desk
+        .post(app::server_fns::CheckinRedeem::PATH, &from, &form)
+        .await;
     assert!(s.is_redirection(), "{s}");
     assert!(
         back.starts_with("/checkin?code=") && back.ends_with("&redeemed=1"),
         "{back}"
     );
-    let (_, again) = plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinRedeem::PATH,
-        &from,
-        &form,
-    )
-    .await;
+    let (_, again) = desk
+        .post(app::server_fns::CheckinRedeem::PATH, &from, &form)
+        .await;
     assert_eq!(again, back, "the retry lands on the same answer");
-    let redeemed = page(&app, &c.reception, &back).await;
+    let redeemed = desk.page(&back).await;
     assert!(
         redeemed.contains("Сертификат погашен"),
         "the answer after redeeming"
     );
     assert!(redeemed.contains("id=\"visit\""), "the visit form follows");
     // Opened afresh later, the same certificate is "already used".
-    let later = page(&app, &c.reception, &from).await;
+    let later = desk.page(&from).await;
     assert!(later.contains("Уже использован"));
 
     // A visit with a bad amount comes back with the reason at the field and saves nothing.
     let visit_key = hidden(&redeemed, "idempotency_key");
-    let (s, refused) = plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinVisit::PATH,
-        &back,
-        &[
-            ("code", code.as_str()),
-            ("amount", "пять тысяч"),
-            ("idempotency_key", visit_key.as_str()),
-        ],
-    )
-    .await;
+    let (s, refused) = desk
+        .post(
+            app::server_fns::CheckinVisit::PATH,
+            &back,
+            &[
+                ("code", code.as_str()),
+                ("amount", "пять тысяч"),
+                ("idempotency_key", visit_key.as_str()),
+            ],
+        )
+        .await;
     assert!(s.is_redirection(), "{s}");
     assert!(refused.contains("__err="), "{refused}");
     let (_, visits) = c
@@ -1095,23 +1097,12 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
         ("amount", "3 500"),
         ("idempotency_key", visit_key.as_str()),
     ];
-    let (_, saved) = plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinVisit::PATH,
-        &back,
-        &visit,
-    )
-    .await;
+    let (_, saved) = desk
+        .post(app::server_fns::CheckinVisit::PATH, &back, &visit)
+        .await;
     assert!(saved.ends_with("&redeemed=1&visit=saved"), "{saved}");
-    plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinVisit::PATH,
-        &back,
-        &visit,
-    )
-    .await;
+    desk.post(app::server_fns::CheckinVisit::PATH, &back, &visit)
+        .await;
     let (_, visits) = c
         .reception
         .get(&format!("/certificates/{code}/visits"))
@@ -1121,7 +1112,7 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
         Some(1),
         "one visit for two taps"
     );
-    let shown = page(&app, &c.reception, &saved).await;
+    let shown = desk.page(&saved).await;
     let notice = shown
         .find("class=\"notice\"")
         .map(|at| shown[at..].chars().take(60).collect::<String>());
@@ -1132,21 +1123,16 @@ async fn reception_checks_redeems_records_a_visit_and_undoes_with_plain_html_for
     assert!(shown.contains("class=\"table visits\""), "and listed");
 
     // Undoing comes back to the certificate, valid again.
-    let (_, undone) = plain_post(
-        &app,
-        &c.reception,
-        app::server_fns::CheckinUndo::PATH,
-        &saved,
-        &[("code", code.as_str()), ("reason", "погашен по ошибке")],
-    )
-    .await;
+    let (_, undone) = desk
+        .post(
+            app::server_fns::CheckinUndo::PATH,
+            &saved,
+            &[("code", code.as_str()), ("reason", "погашен по ошибке")],
+        )
+        .await;
     assert!(
         undone.starts_with("/checkin?code=") && !undone.contains("redeemed"),
         "{undone}"
     );
-    assert!(
-        page(&app, &c.reception, &undone)
-            .await
-            .contains("Сертификат действителен")
-    );
+    assert!(desk.page(&undone).await.contains("Сертификат действителен"));
 }
