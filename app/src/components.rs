@@ -25,6 +25,17 @@ where
     })
 }
 
+/// False until this page is interactive (always false on the server, true once hydrated).
+///
+/// A form whose answer is shown only once — a new API token's or webhook's secret, an invite
+/// link, an outside shopper's link — keeps its button disabled until then: posted as a plain
+/// form before the bundle has loaded, it would create the secret and lose its only showing.
+pub fn interactive() -> Signal<bool> {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    ready.into()
+}
+
 /// True once the last submission of an action succeeded.
 pub fn action_ok<I, O>(action: ServerAction<I>) -> Signal<bool>
 where

@@ -108,3 +108,48 @@ async fn the_openapi_document_describes_the_api() {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
 }
+
+/// A form whose answer is shown once must not work as a plain post before the page is
+/// interactive: the token would be created and its only showing lost. The server renders those
+/// buttons disabled; the browser tests press them after hydration (so they do get enabled).
+#[tokio::test]
+async fn buttons_that_show_a_secret_once_wait_until_the_page_is_interactive() {
+    let app = spawn_app().await;
+    let c = app.signed_in_marketer().await;
+    let html = |path: &'static str| {
+        let c = c.clone();
+        let url = app.url(path);
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .expect(path)
+                .text()
+                .await
+                .expect("html")
+        }
+    };
+    // `<!>` are the hydration's text-node markers: a button reads `>Label<!></button>`.
+    let button = |page: &str, label: &str| -> String {
+        let page = page.replace("<!>", "");
+        let end = page
+            .find(&format!(">{label}</button>"))
+            .unwrap_or_else(|| panic!("a button {label:?}"));
+        let start = page[..end].rfind("<button").expect("<button");
+        page[start..end].to_owned()
+    };
+    let settings = html("/settings").await;
+    for label in ["Новый токен", "Добавить вебхук"] {
+        assert!(
+            button(&settings, label).contains(" disabled"),
+            "{label}: {}",
+            button(&settings, label)
+        );
+    }
+    let people = html("/people").await;
+    assert!(button(&people, "Пригласить").contains(" disabled"));
+    assert!(
+        button(&settings, "Сохранить").find(" disabled").is_none(),
+        "an ordinary form still works as a plain post"
+    );
+}

@@ -9,7 +9,7 @@ use domain::{DomainError, Lang, Msg};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok, interactive};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
     AddWebhook, DeleteWebhook, ResendMessage, SaveMessageSettings, SendTestSms,
@@ -444,6 +444,7 @@ pub fn WebhooksSection() -> impl IntoView {
     );
     let error = action_error(add);
     let remove_error = action_error(remove);
+    let ready = interactive();
     let form_error =
         Signal::derive(move || error.get().filter(|e: &DomainError| e.fields().is_empty()));
     let lang = use_lang();
@@ -491,7 +492,7 @@ pub fn WebhooksSection() -> impl IntoView {
                     <label class="check"><input type="checkbox" name="redemption" value="1" checked=true/>{t(Msg::EventRedemption)}</label>
                     <label class="check"><input type="checkbox" name="visit" value="1" checked=true/>{t(Msg::EventVisit)}</label>
                 </fieldset>
-                <button type="submit" class="btn">{t(Msg::AddWebhook)}</button>
+                <button type="submit" class="btn" disabled=move || !ready.get()>{t(Msg::AddWebhook)}</button>
             </ActionForm>
         </section>
     }

@@ -6,7 +6,7 @@ use domain::types::Role;
 use domain::{DomainError, Msg};
 use leptos::prelude::*;
 
-use crate::components::{ErrorBox, Field, FormError, Layout, action_error};
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error, interactive};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
     InvitePerson, Reinvite, RevokeInvite, SetPersonActive, list_invites, list_people, list_stores,
@@ -18,6 +18,7 @@ pub fn PeoplePage() -> impl IntoView {
     let reinvite = ServerAction::<Reinvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let activate = ServerAction::<SetPersonActive>::new();
+    let ready = interactive();
     let people = Resource::new(
         move || (invite.version().get(), activate.version().get()),
         |_| list_people(),
@@ -84,7 +85,7 @@ pub fn PeoplePage() -> impl IntoView {
                                             {move || error.get().and_then(|e| e.for_field("store_id").map(|f| f.code.msg().text(lang))).map(|m| view! { <p class="field-error">{m}</p> })}
                                         </div>
                                     </div>
-                                    <button type="submit" class="btn btn-primary">{t(Msg::Invite)}</button>
+                                    <button type="submit" class="btn btn-primary" disabled=move || !ready.get()>{t(Msg::Invite)}</button>
                                 </ActionForm>
                             </details>
                             <section class="stack">
@@ -102,7 +103,7 @@ pub fn PeoplePage() -> impl IntoView {
                                                     {p.active.then(|| view! {
                                                         <ActionForm action=reinvite>
                                                             <input type="hidden" name="person_id" value=p.id/>
-                                                            <button type="submit" class="btn btn-small">{t(Msg::InviteLink)}</button>
+                                                            <button type="submit" class="btn btn-small" disabled=move || !ready.get()>{t(Msg::InviteLink)}</button>
                                                         </ActionForm>
                                                     })}
                                                     <ActionForm action=activate>

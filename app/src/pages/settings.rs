@@ -4,7 +4,7 @@ use domain::types::Role;
 use domain::{DomainError, Msg, format};
 use leptos::prelude::*;
 
-use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok, interactive};
 use crate::i18n::{t, use_lang};
 use crate::pages::messages::{MessageSettingsSection, WebhooksSection};
 use crate::server_fns::{
@@ -35,6 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
     let saved = action_ok(save);
     let token_error = action_error(create_token);
     let lang = use_lang();
+    let ready = interactive();
     let form_error =
         Signal::derive(move || error.get().filter(|e: &DomainError| e.fields().is_empty()));
     view! {
@@ -101,7 +102,7 @@ pub fn SettingsPage() -> impl IntoView {
                                             {[Role::Marketer, Role::Reception].into_iter().map(|r| view! { <option value=r.as_str()>{r.msg().text(lang)}</option> }).collect_view()}
                                         </select>
                                     </div>
-                                    <button type="submit" class="btn">{t(Msg::NewToken)}</button>
+                                    <button type="submit" class="btn" disabled=move || !ready.get()>{t(Msg::NewToken)}</button>
                                 </ActionForm>
                                 <ul>
                                     {tokens.into_iter().map(|k| view! {

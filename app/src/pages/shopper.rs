@@ -19,7 +19,7 @@ use domain::{DomainError, Lang, Msg, format};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok};
+use crate::components::{ErrorBox, Field, FormError, Layout, action_error, action_ok, interactive};
 use crate::i18n::{t, use_lang};
 use crate::server_fns::{
     BoardPage, CorrectShopperVisit, MakeShopperLink, QuestionsPage, SaveShopperQuestions,
@@ -298,6 +298,7 @@ pub fn ShopperVisitsPage() -> impl IntoView {
     };
     let update = ServerAction::<UpdateShopperVisit>::new();
     let link = ServerAction::<MakeShopperLink>::new();
+    let ready = interactive();
     let data = Resource::new(
         move || (campaign(), update.version().get(), link.version().get()),
         |(c, _, _)| get_shopper_board(c),
@@ -308,7 +309,7 @@ pub fn ShopperVisitsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">{t(Msg::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(page) => board_view(page, update, link, lang).into_any(),
+                        Ok(page) => board_view(page, update, link, ready, lang).into_any(),
                         Err(e) => view! { <ErrorBox error=e.domain()/> }.into_any(),
                     }
                 })}
@@ -321,6 +322,7 @@ fn board_view(
     page: BoardPage,
     update: ServerAction<UpdateShopperVisit>,
     link: ServerAction<MakeShopperLink>,
+    ready: Signal<bool>,
     lang: Lang,
 ) -> impl IntoView {
     let Some(b) = page.board else {
@@ -348,7 +350,7 @@ fn board_view(
             {if b.this_week.is_empty() {
                 view! { <p class="empty">{Msg::NoShopperVisits.text(lang)}</p> }.into_any()
             } else {
-                b.this_week.into_iter().map(|v| visit_card(v, &stores, &shoppers, update, link, lang)).collect_view().into_any()
+                b.this_week.into_iter().map(|v| visit_card(v, &stores, &shoppers, update, link, ready, lang)).collect_view().into_any()
             }}
         </section>
     }
@@ -456,6 +458,7 @@ fn visit_card(
     shoppers: &[(i64, String)],
     update: ServerAction<UpdateShopperVisit>,
     link: ServerAction<MakeShopperLink>,
+    ready: Signal<bool>,
     lang: Lang,
 ) -> AnyView {
     let id = v.id;
@@ -548,7 +551,7 @@ fn visit_card(
                             <label for=format!("v{id}-name")>{Msg::OutsideShopperName.text(lang)}</label>
                             <input id=format!("v{id}-name") name="shopper_name" autocomplete="off"/>
                         </div>
-                        <button type="submit" class="btn">{Msg::MakeLink.text(lang)}</button>
+                        <button type="submit" class="btn" disabled=move || !ready.get()>{Msg::MakeLink.text(lang)}</button>
                     </ActionForm>
                 </details>
             })}
