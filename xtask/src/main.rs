@@ -267,69 +267,11 @@ impl Workspace {
     }
 
     /// Builds the bundle and, when `server` is set, the server binary.
-    ///
-    /// The server compiles alongside the bundle, in a second cargo (their build directories
-    /// differ, so neither waits for the other's lock): each leaves a core idle for long
-    /// stretches on a 2-core machine (the bundle's link-time optimisation, wasm-bindgen and
-    /// brotli run on one core; so does the server's `app` crate), and together they fill both.
     fn build_parts(&self, mode: Mode, server: bool) -> Result<()> {
         let started = Instant::now();
 
         step("wasm32 target", ensure_wasm_target)?;
 
-        let mut server_build = if server {
-            println!("xtask: server… (compiling alongside the bundle)");
-            let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
-            if mode == Mode::Release {
-                args.push("--release");
-            }
-            let child = Command::new(&self.cargo)
-                .args(&args)
-                .current_dir(&self.root)
-                .spawn()
-                .with_context(|| format!("cannot run {}", self.cargo.to_string_lossy()))?;
-            Some((child, args.join(" ")))
-        } else {
-            None
-        };
-        let bundle = self.build_bundle(mode);
-        if let Some((mut child, args)) = server_build.take() {
-            if bundle.is_err() {
-                let _ = child.kill();
-                let _ = child.wait();
-            } else {
-                let status = child.wait().context("cannot wait for the server's build")?;
-                if !status.success() {
-                    bail!("step `server` failed: `cargo {args}` failed ({status})");
-                }
-                println!(
-                    "xtask: server done ({:.1?} after the build started)",
-                    started.elapsed()
-                );
-            }
-        }
-        bundle?;
-
-        let pkg = self.site().join("pkg");
-        let wasm = pkg.join("sarafan_bg.wasm");
-        let js = pkg.join("sarafan.js");
-        let scanner = pkg.join("scanner_bg.wasm");
-        println!(
-            "xtask: built in {:.1?}: {} ({}), {} ({}), {} ({}), {}",
-            started.elapsed(),
-            wasm.display(),
-            size(&wasm),
-            js.display(),
-            size(&js),
-            scanner.display(),
-            size(&scanner),
-            self.server_binary(mode).display(),
-        );
-        Ok(())
-    }
-
-    /// The browser's part: the app's bundle, the camera's decoder, the assets, precompressed.
-    fn build_bundle(&self, mode: Mode) -> Result<()> {
         // `cargo rustc --crate-type cdylib`: only the browser build links the app as a cdylib.
         // Declared in app/Cargo.toml it would also be linked for the server (a shared object
         // of the whole app nobody loads) and would keep cargo from starting the server crate
@@ -354,6 +296,8 @@ impl Workspace {
 
         let site = self.site();
         let pkg = site.join("pkg");
+        let wasm = pkg.join("sarafan_bg.wasm");
+        let js = pkg.join("sarafan.js");
 
         if mode == Mode::Release && find_in_path("npm").is_some() {
             // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
@@ -396,7 +340,31 @@ impl Workspace {
             stamp_service_worker(&site)
         })?;
 
-        step("precompress (.br, .gz)", || self.precompress(&pkg, mode))
+        step("precompress (.br, .gz)", || self.precompress(&pkg, mode))?;
+
+        if server {
+            step("server", || {
+                let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
+                if mode == Mode::Release {
+                    args.push("--release");
+                }
+                self.cargo(&args)
+            })?;
+        }
+
+        let scanner = pkg.join("scanner_bg.wasm");
+        println!(
+            "xtask: built in {:.1?}: {} ({}), {} ({}), {} ({}), {}",
+            started.elapsed(),
+            wasm.display(),
+            size(&wasm),
+            js.display(),
+            size(&js),
+            scanner.display(),
+            size(&scanner),
+            self.server_binary(mode).display(),
+        );
+        Ok(())
     }
 
     /// The camera's QR decoder (`scanner/`): a .wasm of its own that `public/scan.js` fetches
