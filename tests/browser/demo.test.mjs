@@ -134,7 +134,7 @@ test('the app is installable: a complete manifest, a service worker in control, 
   }
 });
 
-test('the marketer home weighs under 1.5 MB compressed on a first visit of a release build (figures printed)', async () => {
+test('the marketer home weighs under 1 MB compressed on a first visit of a release build (figures printed)', async () => {
   const signedIn = await startBrowser();
   let cookies;
   try {
@@ -161,7 +161,7 @@ test('the marketer home weighs under 1.5 MB compressed on a first visit of a rel
     console.log(`weight: marketer home total ${total} bytes compressed, ${decoded} uncompressed, ${entries.length} requests`);
     assert.ok(entries.some((e) => e.name.endsWith('.wasm')), 'the WASM bundle was loaded');
     if (process.env.SARAFAN_BUILD !== 'dev') {
-      assert.ok(total < 1.5 * 1024 * 1024, `the first visit fits 1.5 MB compressed (${total} bytes)`);
+      assert.ok(total < 1024 * 1024, `the first visit fits 1 MB compressed (${total} bytes)`);
     }
   } finally {
     await fresh.close();
