@@ -104,6 +104,26 @@ pub enum TokenCommand {
     },
 }
 
+/// The whole `sarafan` program: configuration, logging, the command line, then [`run`] on a
+/// multi-threaded runtime. It lives here, not in `main.rs`, so that the server's async code is
+/// compiled once, with this crate, instead of again (and last, alone) in the binary's crate.
+pub fn main() -> anyhow::Result<()> {
+    crate::config::load_config_file()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SARAFAN_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli, config))
+}
+
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo).await,

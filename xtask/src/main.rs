@@ -250,8 +250,29 @@ impl Workspace {
             .join(format!("sarafan{}", std::env::consts::EXE_SUFFIX))
     }
 
+    /// A `cargo` command without the variables `cargo run` set for xtask itself
+    /// (`CARGO_PKG_NAME=xtask`, `CARGO_MANIFEST_DIR`, …). Build scripts such as ring's rerun
+    /// when those change, so a build started here would otherwise not reuse one started by
+    /// hand (and the other way round): ring, then everything above it, compiled again.
+    fn cargo_command(&self) -> Command {
+        let mut cmd = Command::new(&self.cargo);
+        for (key, _) in std::env::vars_os() {
+            let key_str = key.to_string_lossy();
+            if key_str.starts_with("CARGO_PKG_")
+                || key_str.starts_with("CARGO_CRATE_")
+                || key_str.starts_with("CARGO_BIN_")
+                || key_str.starts_with("CARGO_MANIFEST_")
+                || key_str == "CARGO_PRIMARY_PACKAGE"
+            {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd
+    }
+
     fn cargo(&self, args: &[&str]) -> Result<()> {
-        let status = Command::new(&self.cargo)
+        let status = self
+            .cargo_command()
             .args(args)
             .current_dir(&self.root)
             .status()
@@ -454,8 +475,10 @@ impl Workspace {
             Mode::Release => (11, 9),
             Mode::Dev => (5, 6),
         };
+        // What to write: each compressible file once per encoding, unless the cache has it.
         let mut used = std::collections::HashSet::new();
-        let (mut made, mut reused) = (0, 0);
+        let mut copies = Vec::new();
+        let mut jobs = Vec::new();
         for entry in fs::read_dir(pkg).with_context(|| format!("cannot read {}", pkg.display()))? {
             let path = entry?.path();
             let compressible = path
@@ -465,8 +488,9 @@ impl Workspace {
             if !compressible || !path.is_file() {
                 continue;
             }
-            let bytes =
-                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bytes = std::sync::Arc::new(
+                fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
+            );
             let hash = sha256_hex(&bytes);
             for (ext, compress) in [
                 ("br", Compression::Brotli(brotli_quality)),
@@ -474,20 +498,50 @@ impl Workspace {
             ] {
                 let cached = cache.join(format!("{hash}.{ext}"));
                 used.insert(cached.clone());
-                if cached.is_file() {
-                    reused += 1;
-                } else {
-                    let tmp = cached.with_extension(format!("{ext}.tmp"));
-                    fs::write(&tmp, compress.apply(&bytes)?)
-                        .with_context(|| format!("cannot write {}", tmp.display()))?;
-                    fs::rename(&tmp, &cached)?;
-                    made += 1;
+                if !cached.is_file() {
+                    jobs.push((bytes.clone(), compress, cached.clone()));
                 }
                 let mut beside = path.clone().into_os_string();
                 beside.push(format!(".{ext}"));
-                fs::copy(&cached, &beside)
-                    .with_context(|| format!("cannot copy {}", cached.display()))?;
+                copies.push((cached, PathBuf::from(beside)));
             }
+        }
+        let (made, reused) = (jobs.len(), copies.len() - jobs.len());
+        // On every core, biggest first: brotli's best quality on the bundle is most of the work.
+        jobs.sort_by_key(|(bytes, compress, _)| {
+            std::cmp::Reverse((matches!(compress, Compression::Brotli(_)), bytes.len()))
+        });
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::thread::scope(|scope| -> Result<()> {
+            let handles: Vec<_> = (0..workers.min(jobs.len()))
+                .map(|_| {
+                    scope.spawn(|| -> Result<()> {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((bytes, compress, cached)) = jobs.get(i) else {
+                                return Ok(());
+                            };
+                            let mut tmp = cached.clone().into_os_string();
+                            tmp.push(".tmp");
+                            let tmp = PathBuf::from(tmp);
+                            fs::write(&tmp, compress.apply(bytes)?)
+                                .with_context(|| format!("cannot write {}", tmp.display()))?;
+                            fs::rename(&tmp, cached)?;
+                        }
+                    })
+                })
+                .collect();
+            for handle in handles {
+                handle
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a compressing thread panicked"))??;
+            }
+            Ok(())
+        })?;
+        for (cached, beside) in &copies {
+            fs::copy(cached, beside)
+                .with_context(|| format!("cannot copy {}", cached.display()))?;
         }
         for entry in fs::read_dir(&cache)? {
             let path = entry?.path();
@@ -581,7 +635,8 @@ impl Workspace {
     }
 
     fn cargo_env(&self, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
-        let status = Command::new(&self.cargo)
+        let status = self
+            .cargo_command()
             .args(args)
             .envs(env.iter().copied())
             .current_dir(&self.root)
