@@ -271,16 +271,7 @@ impl Workspace {
     }
 
     fn cargo(&self, args: &[&str]) -> Result<()> {
-        let status = self
-            .cargo_command()
-            .args(args)
-            .current_dir(&self.root)
-            .status()
-            .with_context(|| format!("cannot run {}", self.cargo.to_string_lossy()))?;
-        if !status.success() {
-            bail!("`cargo {}` failed ({status})", args.join(" "));
-        }
-        Ok(())
+        self.cargo_env(args, &[])
     }
 
     fn build(&self, mode: Mode) -> Result<()> {
