@@ -279,9 +279,85 @@ impl Workspace {
     }
 
     /// Builds the bundle and, when `server` is set, the server binary.
+    ///
+    /// A release server is built alongside the bundle, in a second cargo: its ~700 crates keep
+    /// both cores busy, and fill the time the bundle's steps leave one of them idle (the app's
+    /// WASM is one codegen unit under fat LTO; wasm-opt and brotli's best run on one thread).
+    /// The two don't wait for each other: cargo locks a build directory per profile, and the
+    /// bundle's profile (`wasm-release`) is not the server's (`release`). A dev server shares
+    /// the dev profile's directory with the dev bundle, so it is built after it.
     fn build_parts(&self, mode: Mode, server: bool) -> Result<()> {
         let started = Instant::now();
+        let server_args: &[&str] = match mode {
+            Mode::Release => &["build", "-p", "server", "--bin", "sarafan", "--release"],
+            Mode::Dev => &["build", "-p", "server", "--bin", "sarafan"],
+        };
+        let alongside = server && mode == Mode::Release;
+        let mut server_build = None;
+        if alongside {
+            println!("xtask: server (alongside the bundle)…");
+            let child = self
+                .cargo_command()
+                .args(server_args)
+                // Two cargo progress bars on one terminal overwrite each other's line.
+                .env("CARGO_TERM_PROGRESS_WHEN", "never")
+                .current_dir(&self.root)
+                .spawn()
+                .with_context(|| format!("cannot run {}", self.cargo.to_string_lossy()))?;
+            server_build = Some(KillOnDrop(child));
+        }
+        let bundle = self.build_bundle(mode, alongside);
+        if let Some(mut child) = server_build {
+            if bundle.is_err() {
+                // Dropping the child stops the server build: the bundle failed anyway.
+                drop(child);
+                return bundle;
+            }
+            let status = child
+                .0
+                .wait()
+                .context("cannot wait for the server's cargo")?;
+            if !status.success() {
+                bail!("`cargo {}` failed ({status})", server_args.join(" "));
+            }
+            println!(
+                "xtask: server done, {:.1?} after the start",
+                started.elapsed()
+            );
+        }
+        bundle?;
+        if server && !alongside {
+            step("server", || self.cargo(server_args))?;
+        }
 
+        let site = self.site();
+        let pkg = site.join("pkg");
+        let wasm = pkg.join("sarafan_bg.wasm");
+        let js = pkg.join("sarafan.js");
+        let scanner = pkg.join("scanner_bg.wasm");
+        println!(
+            "xtask: built in {:.1?}: {} ({}), {} ({}), {} ({}), {}",
+            started.elapsed(),
+            wasm.display(),
+            size(&wasm),
+            js.display(),
+            size(&js),
+            scanner.display(),
+            size(&scanner),
+            self.server_binary(mode).display(),
+        );
+        Ok(())
+    }
+
+    /// The browser bundle into `target/site`: the app's WASM, wasm-bindgen and wasm-opt, the
+    /// camera's decoder, the assets, precompressed. `quiet_progress` when a server build runs
+    /// alongside (see [`Workspace::build_parts`]).
+    fn build_bundle(&self, mode: Mode, quiet_progress: bool) -> Result<()> {
+        let progress: &[(&str, &str)] = if quiet_progress {
+            &[("CARGO_TERM_PROGRESS_WHEN", "never")]
+        } else {
+            &[]
+        };
         step("wasm32 target", ensure_wasm_target)?;
 
         // `cargo rustc --crate-type cdylib`: only the browser build links the app as a cdylib.
@@ -289,27 +365,28 @@ impl Workspace {
         // of the whole app nobody loads) and would keep cargo from starting the server crate
         // on the app's metadata: the release server built 2–3 minutes longer that way.
         step("app (wasm)", || {
-            self.cargo(&[
-                "rustc",
-                "-p",
-                "app",
-                "--lib",
-                "--crate-type",
-                "cdylib",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--no-default-features",
-                "--features",
-                "hydrate",
-                "--profile",
-                mode.wasm_profile(),
-            ])
+            self.cargo_env(
+                &[
+                    "rustc",
+                    "-p",
+                    "app",
+                    "--lib",
+                    "--crate-type",
+                    "cdylib",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--no-default-features",
+                    "--features",
+                    "hydrate",
+                    "--profile",
+                    mode.wasm_profile(),
+                ],
+                progress,
+            )
         })?;
 
         let site = self.site();
         let pkg = site.join("pkg");
-        let wasm = pkg.join("sarafan_bg.wasm");
-        let js = pkg.join("sarafan.js");
 
         if mode == Mode::Release && find_in_path("npm").is_some() {
             // npm is optional: with it, the pinned binaryen from package-lock.json shrinks the
@@ -335,7 +412,7 @@ impl Workspace {
             copy_dir(&out, &pkg)
         })?;
 
-        step("scanner (wasm)", || self.build_scanner(&pkg))?;
+        step("scanner (wasm)", || self.build_scanner(&pkg, progress))?;
 
         step("assets", || {
             let css = self.root.join("style/main.css");
@@ -352,31 +429,7 @@ impl Workspace {
             stamp_service_worker(&site)
         })?;
 
-        step("precompress (.br, .gz)", || self.precompress(&pkg, mode))?;
-
-        if server {
-            step("server", || {
-                let mut args = vec!["build", "-p", "server", "--bin", "sarafan"];
-                if mode == Mode::Release {
-                    args.push("--release");
-                }
-                self.cargo(&args)
-            })?;
-        }
-
-        let scanner = pkg.join("scanner_bg.wasm");
-        println!(
-            "xtask: built in {:.1?}: {} ({}), {} ({}), {} ({}), {}",
-            started.elapsed(),
-            wasm.display(),
-            size(&wasm),
-            js.display(),
-            size(&js),
-            scanner.display(),
-            size(&scanner),
-            self.server_binary(mode).display(),
-        );
-        Ok(())
+        step("precompress (.br, .gz)", || self.precompress(&pkg, mode))
     }
 
     /// The camera's QR decoder (`scanner/`): a .wasm of its own that `public/scan.js` fetches
@@ -384,18 +437,21 @@ impl Workspace {
     /// the size-optimised profile (it is small, and the tests should see what phones get);
     /// bindgen and wasm-opt run into `target/scanner/` only when cargo produced a new .wasm, and
     /// their output is copied into the site (which the app's step has just emptied).
-    fn build_scanner(&self, pkg: &Path) -> Result<()> {
+    fn build_scanner(&self, pkg: &Path, env: &[(&str, &str)]) -> Result<()> {
         let profile = Mode::Release;
-        self.cargo(&[
-            "build",
-            "-p",
-            "scanner",
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            profile.wasm_profile(),
-        ])?;
+        self.cargo_env(
+            &[
+                "build",
+                "-p",
+                "scanner",
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                profile.wasm_profile(),
+            ],
+            env,
+        )?;
         let input = self
             .target
             .join("wasm32-unknown-unknown")
@@ -843,6 +899,19 @@ impl Workspace {
 }
 
 /// Runs one build step, printing how long it took.
+/// A child process that is killed when dropped (the server build alongside the bundle, when
+/// the bundle fails or xtask returns early).
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("xtask: {name}…");
     let started = Instant::now();
