@@ -898,7 +898,6 @@ impl Workspace {
     }
 }
 
-/// Runs one build step, printing how long it took.
 /// A child process that is killed when dropped (the server build alongside the bundle, when
 /// the bundle fails or xtask returns early).
 struct KillOnDrop(Child);
@@ -912,6 +911,7 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Runs one build step, printing how long it took.
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("xtask: {name}…");
     let started = Instant::now();
